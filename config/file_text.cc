@@ -1,0 +1,41 @@
+#include "config/file_text.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace plazo {
+
+FileText ReadFileText(const std::string& path) {
+  FileText out;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    out.error = std::string("cannot read: ") + std::strerror(errno);
+    return out;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    out.error = "cannot read: is a folder, not a file";
+    return out;
+  }
+  if (st.st_size > 0) out.text.reserve(static_cast<size_t>(st.st_size));
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      out.error = std::string("cannot read: ") + std::strerror(errno);
+      out.text.clear();
+      break;
+    }
+    out.text.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+}  // namespace plazo

@@ -1,0 +1,31 @@
+#include "config/load_config.h"
+
+#include <filesystem>
+
+#include "config/settings.h"
+#include "config/store.h"
+
+namespace plazo {
+
+bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags) {
+  Config config;
+  std::string path = source.settings_path;
+  std::error_code ec;
+  if (path.empty() && std::filesystem::exists(kDefaultSettingsPath, ec)) {
+    path = std::string(kDefaultSettingsPath);
+  }
+  if (path.empty()) {
+    config.settings = DefaultSettings();
+  } else if (!LoadSettings(path, &config.settings, diags)) {
+    return false;
+  }
+  if (!source.store_dir.empty()) config.settings.store = source.store_dir;
+  if (!source.state_dir.empty()) config.settings.state = source.state_dir;
+  if (!LoadStore(config.settings.store, config.settings, &config.store, diags)) {
+    return false;
+  }
+  *out = std::move(config);
+  return true;
+}
+
+}  // namespace plazo

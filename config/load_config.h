@@ -1,0 +1,30 @@
+// Building a whole Config: the settings file (or the embedded defaults) and
+// the store folder it names.
+#ifndef PLAZO_CONFIG_LOAD_CONFIG_H_
+#define PLAZO_CONFIG_LOAD_CONFIG_H_
+
+#include <string>
+
+#include "config/diagnostics.h"
+#include "config/model.h"
+
+namespace plazo {
+
+struct ConfigSource {
+  // The settings file. Empty: kDefaultSettingsPath if it exists, else the
+  // embedded defaults. A path given explicitly must exist.
+  std::string settings_path;
+  // Replaces [daemon] store when not empty (the --store option).
+  std::string store_dir;
+  // Replaces [daemon] state when not empty (the --state option).
+  std::string state_dir;
+};
+
+// Loads and validates everything source names. Every problem, of the
+// settings and of all store files, is added to diags; returns true when there
+// was none, and only then is *out replaced.
+bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags);
+
+}  // namespace plazo
+
+#endif  // PLAZO_CONFIG_LOAD_CONFIG_H_

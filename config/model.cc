@@ -1,0 +1,69 @@
+#include "config/model.h"
+
+#include <array>
+
+#include "config/time_text.h"
+
+namespace plazo {
+namespace {
+
+constexpr std::array<std::string_view, 5> kStatusNames = {
+    "pendiente", "en_evaluacion", "parcialmente_cumplido", "no_cumplido",
+    "cumplido"};
+
+}  // namespace
+
+std::string_view StatusName(Status s) {
+  return kStatusNames[static_cast<size_t>(s)];
+}
+
+std::optional<Status> ParseStatus(std::string_view name) {
+  for (size_t i = 0; i < kStatusNames.size(); ++i) {
+    if (kStatusNames[i] == name) return static_cast<Status>(i);
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::string_view>& StatusNames() {
+  static const std::vector<std::string_view> names(kStatusNames.begin(),
+                                                   kStatusNames.end());
+  return names;
+}
+
+bool Schedule::IsWorkday(Days d) const {
+  // weekday::iso_encoding: Monday = 1 ... Sunday = 7.
+  unsigned iso = date::weekday(d).iso_encoding();
+  if ((workdays & (1u << (iso - 1))) == 0) return false;
+  return holidays.count(d) == 0;
+}
+
+const Schedule* Settings::FindSchedule(std::string_view name) const {
+  auto it = schedules.find(name);
+  return it == schedules.end() ? nullptr : &it->second;
+}
+
+size_t Store::CommitmentCount() const {
+  size_t n = 0;
+  for (const Program& p : programs) n += p.commitments.size();
+  return n;
+}
+
+const Schedule& Config::ScheduleFor(const Program& p,
+                                    const Commitment& c) const {
+  const std::string& name = !c.schedule.empty()   ? c.schedule
+                            : !p.schedule.empty() ? p.schedule
+                                                  : settings.default_schedule;
+  return *settings.FindSchedule(name);
+}
+
+const std::vector<std::string>& Config::OwnersFor(const Program& p,
+                                                  const Commitment& c) const {
+  return c.owners.empty() ? p.owners : c.owners;
+}
+
+Instant DueInstant(const Due& due, const date::time_zone* zone) {
+  if (due.instant) return *due.instant;
+  return StartOfDay(due.date + date::days(1), zone);
+}
+
+}  // namespace plazo

@@ -1,0 +1,188 @@
+// The plazo model: plain data loaded from settings and store files (SPEC 3).
+// Everything here is a value; loading and validation live in settings.h and
+// store.h, so that a struct found in memory is always one that passed checks.
+#ifndef PLAZO_CONFIG_MODEL_H_
+#define PLAZO_CONFIG_MODEL_H_
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <date/date.h>
+
+namespace date {
+class time_zone;
+}
+
+namespace plazo {
+
+using Days = date::local_days;              // a calendar date, no zone
+using Instant = std::chrono::sys_seconds;   // a point in time, UTC based
+using Duration = std::chrono::seconds;
+
+// The rating of a commitment part or of a whole program (SPEC 3.2).
+enum class Status {
+  kPendiente,
+  kEnEvaluacion,
+  kParcialmenteCumplido,
+  kNoCumplido,
+  kCumplido,
+};
+
+// "en_evaluacion" etc.; the spelling used in store files and JSON output.
+std::string_view StatusName(Status s);
+// Parses the store spelling; nullopt for anything else.
+std::optional<Status> ParseStatus(std::string_view name);
+// Every valid spelling, in declaration order, for hints and error messages.
+const std::vector<std::string_view>& StatusNames();
+
+// When a part is due. A date means the end of that day in the part's time
+// zone; a date-time is an exact instant (its local date is kept for display).
+struct Due {
+  Days date{};
+  std::optional<Instant> instant;  // set only for offset date-times
+};
+
+// A position in an input file. line and column are 1-based; 0 means the
+// message is about the whole file (or folder).
+struct SourcePos {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+// A reminder schedule (SPEC 3.1 [schedule.NAME]).
+struct Schedule {
+  std::string name;
+  std::string timezone;                  // IANA name; validated
+  const date::time_zone* zone = nullptr; // resolved from timezone
+  int send_at_minutes = 9 * 60;          // local time of day, minutes after 00:00
+  std::vector<Duration> before;          // sorted, largest first, no duplicates
+  bool on_due = true;
+  Duration overdue_every = std::chrono::days(7);  // 0 = only once
+  int overdue_max = 8;
+  std::optional<Duration> escalate_after;
+  std::vector<std::string> escalate_to;
+  uint8_t workdays = 0x1f;               // bit 0 = Monday ... bit 6 = Sunday
+  std::set<Days> holidays;
+  SourcePos pos;
+
+  bool IsWorkday(Days d) const;
+};
+
+// A named webhook endpoint (SPEC 3.1 [webhook.NAME]).
+struct Webhook {
+  std::string name;
+  std::string url;
+  std::string secret_file;  // path; the secret itself is read at delivery time
+  std::string secret_env;   // or the name of an environment variable
+  std::string format = "json";
+  Duration timeout = std::chrono::seconds(10);
+  SourcePos pos;
+};
+
+// The SMTP relay (SPEC 3.1 [email]). Absent: mail goes to <state>/outbox.
+struct EmailSettings {
+  std::string url;            // smtp://host:port or smtps://host:port
+  std::string username;
+  std::string password_file;
+  std::string password_env;
+  std::string from;
+  bool starttls = true;       // smtp:// requires STARTTLS unless false
+  std::string ca_file;
+  bool insecure_skip_verify = false;
+  SourcePos pos;
+};
+
+// [daemon] and the named sections of the settings file.
+struct Settings {
+  std::string path;  // the settings file, empty for the embedded defaults
+  std::string store = "/etc/plazo/store";
+  std::string state = "/var/lib/plazo";
+  std::string timezone = "America/Santiago";
+  const date::time_zone* zone = nullptr;
+  std::string language = "es";
+  std::string default_schedule = "dipres";
+  std::string log_level = "info";
+  std::optional<EmailSettings> email;
+  std::map<std::string, Webhook, std::less<>> webhooks;
+  std::map<std::string, Schedule, std::less<>> schedules;
+
+  // The schedule called name, or nullptr.
+  const Schedule* FindSchedule(std::string_view name) const;
+};
+
+// One commitment part (SPEC 3.2 [[commitment]]).
+struct Commitment {
+  std::string id;  // c<number> or c<number>-p<part>
+  int number = 0;
+  int part = 1;
+  std::string recommendation;
+  std::string text;
+  std::string verification;
+  Due due;
+  Status status = Status::kPendiente;
+  std::optional<Days> status_date;
+  std::string observation;
+  std::string evidence;
+  std::optional<Days> submitted;
+  std::vector<std::string> owners;  // empty: the program's owners
+  std::string schedule;             // empty: the program's schedule
+  SourcePos pos;
+
+  // Open parts still need evidence: not rated cumplido and nothing submitted.
+  bool IsOpen() const { return status != Status::kCumplido && !submitted; }
+};
+
+// One program report: one store file (SPEC 3.2 [program]).
+struct Program {
+  std::string id;
+  std::string name;
+  std::string ministry;
+  std::string service;
+  int evaluation_year = 0;
+  std::optional<Days> report_date;
+  std::optional<Status> rating;
+  std::string observation;
+  std::string schedule;  // empty: [daemon] schedule
+  std::vector<std::string> owners;
+  std::vector<std::string> webhooks;
+  std::vector<Commitment> commitments;
+  SourcePos pos;  // the file and its [program] table
+};
+
+// Every program of the store folder, sorted by id.
+struct Store {
+  std::vector<Program> programs;
+
+  size_t CommitmentCount() const;
+};
+
+// A validated settings file together with the store it names. Immutable once
+// built; the daemon swaps whole Config objects on reload.
+struct Config {
+  Settings settings;
+  Store store;
+
+  // The schedule that applies to part c of program p: the part's, else the
+  // program's, else [daemon] schedule. Never null in a loaded Config: loading
+  // rejects unknown names and always provides the built-in "dipres".
+  const Schedule& ScheduleFor(const Program& p, const Commitment& c) const;
+  // The part's owners, else the program's.
+  const std::vector<std::string>& OwnersFor(const Program& p,
+                                            const Commitment& c) const;
+};
+
+// The instant a due date expires: the given instant, or the end of the due
+// day (the start of the next day) in zone.
+Instant DueInstant(const Due& due, const date::time_zone* zone);
+
+}  // namespace plazo
+
+#endif  // PLAZO_CONFIG_MODEL_H_

@@ -1,0 +1,426 @@
+#include "config/settings.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <date/tz.h>
+#include <toml++/toml.h>
+
+#include "config/duration.h"
+#include "config/file_text.h"
+#include "config/table_reader.h"
+#include "config/time_text.h"
+
+namespace plazo {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kWeekdays[] = {"mon", "tue", "wed", "thu",
+                                          "fri", "sat", "sun"};
+
+std::string Resolve(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || fs::path(path).is_absolute() || base_dir.empty()) return path;
+  return (fs::path(base_dir) / path).lexically_normal().string();
+}
+
+std::vector<std::string_view> ZoneNames() {
+  std::vector<std::string_view> names;
+  for (const date::time_zone& z : date::get_tzdb().zones) names.push_back(z.name());
+  return names;
+}
+
+// Sets *zone from name, or reports an unknown zone at pos.
+bool ReadZone(const std::string& name, SourcePos pos, const date::time_zone** zone,
+              Diagnostics& diags) {
+  *zone = FindZone(name);
+  if (*zone) return true;
+  diags.Add(std::move(pos), "unknown time zone '" + name + "'" +
+                                DidYouMean(name, ZoneNames()));
+  return false;
+}
+
+// "HH:MM" -> minutes after midnight.
+std::optional<int> ParseClock(std::string_view s) {
+  if (s.size() != 5 || s[2] != ':') return std::nullopt;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!digit(s[0]) || !digit(s[1]) || !digit(s[3]) || !digit(s[4])) return std::nullopt;
+  int h = (s[0] - '0') * 10 + (s[1] - '0');
+  int m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
+
+void ReadDaemon(const toml::table& t, const std::string& file,
+                const std::string& base_dir, Settings& s, Diagnostics& diags) {
+  TableReader r(t, file, "[daemon]", diags);
+  if (auto v = r.String("store")) s.store = Resolve(base_dir, *v);
+  if (auto v = r.String("state")) s.state = Resolve(base_dir, *v);
+  if (auto v = r.String("timezone")) {
+    s.timezone = *v;
+    ReadZone(*v, r.Pos("timezone"), &s.zone, diags);
+  }
+  if (auto v = r.String("language")) {
+    if (*v == "es" || *v == "en") {
+      s.language = *v;
+    } else {
+      diags.Add(r.Pos("language"), "'language' must be \"es\" or \"en\", not \"" + *v + "\"");
+    }
+  }
+  if (auto v = r.String("schedule")) s.default_schedule = *v;
+  if (auto v = r.String("log_level")) {
+    static const std::vector<std::string_view> levels = {"debug", "info", "warning", "error"};
+    if (std::find(levels.begin(), levels.end(), *v) == levels.end()) {
+      diags.Add(r.Pos("log_level"), "'log_level' must be debug, info, warning or error, not \"" +
+                                        *v + "\"" + DidYouMean(*v, levels));
+    } else {
+      s.log_level = *v;
+    }
+  }
+  r.Finish();
+}
+
+// "Name <a@b.cl>" or "a@b.cl".
+bool IsMailbox(std::string_view text) {
+  size_t open = text.rfind('<');
+  if (open == std::string_view::npos) return IsEmailAddress(text);
+  if (text.back() != '>') return false;
+  std::string_view name = text.substr(0, open);
+  if (name.find_first_of("\r\n\"") != std::string_view::npos) return false;
+  return IsEmailAddress(text.substr(open + 1, text.size() - open - 2));
+}
+
+void ReadEmail(const toml::table& t, const std::string& file,
+               const std::string& base_dir, Settings& s, Diagnostics& diags) {
+  TableReader r(t, file, "[email]", diags);
+  EmailSettings e;
+  e.pos = r.Pos();
+  if (r.Get("password")) {
+    diags.Add(r.Pos("password"),
+              "passwords are never written inline: use password_file or password_env");
+  }
+  r.Require("url");
+  if (auto v = r.String("url")) {
+    e.url = *v;
+    bool smtp = v->rfind("smtp://", 0) == 0, smtps = v->rfind("smtps://", 0) == 0;
+    size_t host_at = smtp ? 7 : 8;
+    if (!smtp && !smtps) {
+      diags.Add(r.Pos("url"), "'url' must start with smtp:// or smtps://, got \"" + *v + "\"");
+    } else if (v->size() <= host_at || (*v)[host_at] == ':' || (*v)[host_at] == '/') {
+      diags.Add(r.Pos("url"), "'url' has no host: \"" + *v + "\"");
+    }
+  }
+  if (auto v = r.String("username")) e.username = *v;
+  if (auto v = r.String("password_file")) e.password_file = Resolve(base_dir, *v);
+  if (auto v = r.String("password_env")) e.password_env = *v;
+  if (!e.username.empty() && e.password_file.empty() && e.password_env.empty()) {
+    diags.Add(r.Pos("username"),
+              "'username' needs a password: set password_file or password_env");
+  }
+  if (!e.password_file.empty() && !e.password_env.empty()) {
+    diags.Add(r.Pos("password_env"), "set password_file or password_env, not both");
+  }
+  r.Require("from");
+  if (auto v = r.String("from")) {
+    if (!IsMailbox(*v)) {
+      diags.Add(r.Pos("from"), "'from' is not an e-mail address: \"" + *v + "\"");
+    }
+    e.from = *v;
+  }
+  if (auto v = r.Bool("starttls")) e.starttls = *v;
+  if (auto v = r.String("ca_file")) e.ca_file = Resolve(base_dir, *v);
+  if (auto v = r.Bool("insecure_skip_verify")) e.insecure_skip_verify = *v;
+  r.Finish();
+  s.email = std::move(e);
+}
+
+void ReadWebhook(const std::string& name, const toml::table& t,
+                 const std::string& file, const std::string& base_dir,
+                 Settings& s, Diagnostics& diags) {
+  TableReader r(t, file, "[webhook." + name + "]", diags);
+  Webhook w;
+  w.name = name;
+  w.pos = r.Pos();
+  if (!IsSlug(name)) {
+    diags.Add(r.Pos(), "webhook name '" + name +
+                           "' must be lowercase letters, digits, '-', '_' or '.'");
+  }
+  if (r.Get("secret")) {
+    diags.Add(r.Pos("secret"),
+              "secrets are never written inline: use secret_file or secret_env");
+  }
+  r.Require("url");
+  if (auto v = r.String("url")) {
+    w.url = *v;
+    bool http = v->rfind("http://", 0) == 0, https = v->rfind("https://", 0) == 0;
+    size_t host_at = https ? 8 : 7;
+    if (!http && !https) {
+      diags.Add(r.Pos("url"), "'url' must start with http:// or https://, got \"" + *v + "\"");
+    } else if (v->size() <= host_at || (*v)[host_at] == '/' || (*v)[host_at] == ':') {
+      diags.Add(r.Pos("url"), "'url' has no host: \"" + *v + "\"");
+    }
+  }
+  if (auto v = r.String("secret_file")) w.secret_file = Resolve(base_dir, *v);
+  if (auto v = r.String("secret_env")) w.secret_env = *v;
+  if (w.secret_file.empty() && w.secret_env.empty() && !t.contains("secret")) {
+    diags.Add(r.Pos(), "[webhook." + name + "] needs secret_file or secret_env to sign its payloads");
+  }
+  if (!w.secret_file.empty() && !w.secret_env.empty()) {
+    diags.Add(r.Pos("secret_env"), "set secret_file or secret_env, not both");
+  }
+  if (auto v = r.String("format")) {
+    if (*v != "json") {
+      diags.Add(r.Pos("format"), "'format' must be \"json\", not \"" + *v + "\"");
+    }
+    w.format = *v;
+  }
+  if (auto v = r.DurationValue("timeout", false)) w.timeout = *v;
+  r.Finish();
+  s.webhooks[name] = std::move(w);
+}
+
+// Reads `holidays = [dates]` from a holidays file into out.
+void ReadHolidaysFile(const std::string& path, SourcePos ref, std::set<Days>& out,
+                      Diagnostics& diags) {
+  FileText text = ReadFileText(path);
+  if (!text.error.empty()) {
+    diags.Add(std::move(ref), "holidays_file: " + text.error);
+    return;
+  }
+  toml::table t;
+  try {
+    t = toml::parse(text.text, path);
+  } catch (const toml::parse_error& e) {
+    diags.Add(PosOf(e.source(), path), std::string(e.description()));
+    return;
+  }
+  TableReader r(t, path, "holidays file", diags);
+  if (!r.Require("holidays")) return;
+  if (const toml::array* a = r.Get("holidays")->as_array()) {
+    for (const toml::node& n : *a) {
+      if (n.is_date()) {
+        toml::date d = n.as_date()->get();
+        out.insert(Days(date::year{d.year} / date::month{d.month} / date::day{d.day}));
+      } else {
+        diags.Add(PosOf(n.source(), path),
+                  "'holidays' must hold only dates, not " + std::string(TypeWord(n)));
+      }
+    }
+  } else {
+    diags.Add(r.Pos("holidays"), "'holidays' must be an array of dates");
+  }
+  r.Finish();
+}
+
+void ReadSchedule(const std::string& name, const toml::table& t,
+                  const std::string& file, const std::string& base_dir,
+                  Settings& s, Diagnostics& diags) {
+  TableReader r(t, file, "[schedule." + name + "]", diags);
+  Schedule sc = BuiltinDipresSchedule(s.timezone);
+  sc.name = name;
+  sc.pos = r.Pos();
+  sc.zone = s.zone;
+  sc.holidays.clear();
+  sc.escalate_to.clear();
+  if (!IsSlug(name)) {
+    diags.Add(r.Pos(), "schedule name '" + name +
+                           "' must be lowercase letters, digits, '-', '_' or '.'");
+  }
+  if (auto v = r.String("timezone")) {
+    sc.timezone = *v;
+    ReadZone(*v, r.Pos("timezone"), &sc.zone, diags);
+  }
+  if (auto v = r.String("send_at")) {
+    if (auto m = ParseClock(*v)) {
+      sc.send_at_minutes = *m;
+    } else {
+      diags.Add(r.Pos("send_at"), "'send_at' must be a time of day \"HH:MM\", not \"" + *v + "\"");
+    }
+  }
+  if (const toml::node* n = r.Get("before")) {
+    sc.before.clear();
+    if (const toml::array* a = n->as_array()) {
+      for (const toml::node& e : *a) {
+        const std::string* text = e.is_string() ? &e.as_string()->get() : nullptr;
+        std::optional<Duration> d = text ? ParseDuration(*text) : std::nullopt;
+        if (!d || d->count() == 0) {
+          diags.Add(PosOf(e.source(), file),
+                    "'before': expected a duration longer than zero such as \"14d\"");
+        } else if (std::find(sc.before.begin(), sc.before.end(), *d) != sc.before.end()) {
+          diags.Add(PosOf(e.source(), file), "'before': duplicate offset \"" + *text + "\"");
+        } else {
+          sc.before.push_back(*d);
+        }
+      }
+      std::sort(sc.before.rbegin(), sc.before.rend());
+    } else {
+      diags.Add(r.Pos("before"), "'before' must be an array of durations, not " +
+                                     std::string(TypeWord(*n)));
+    }
+  }
+  if (auto v = r.Bool("on_due")) sc.on_due = *v;
+  if (auto v = r.DurationValue("overdue_every", true)) sc.overdue_every = *v;
+  if (auto v = r.Integer("overdue_max", 0, 1000)) sc.overdue_max = static_cast<int>(*v);
+  if (auto v = r.DurationValue("escalate_after", false)) sc.escalate_after = *v;
+  if (auto v = r.Emails("escalate_to")) sc.escalate_to = *v;
+  if (auto v = r.Strings("workdays")) {
+    const toml::array& a = *t.get("workdays")->as_array();
+    std::vector<std::string_view> names(std::begin(kWeekdays), std::end(kWeekdays));
+    sc.workdays = 0;
+    for (size_t i = 0; i < v->size(); ++i) {
+      auto it = std::find(names.begin(), names.end(), (*v)[i]);
+      if (it == names.end()) {
+        diags.Add(PosOf(a[i].source(), file), "'workdays': unknown day \"" + (*v)[i] +
+                                                  "\" (use mon, tue, wed, thu, fri, sat, sun)" +
+                                                  DidYouMean((*v)[i], names));
+        continue;
+      }
+      sc.workdays |= static_cast<uint8_t>(1u << (it - names.begin()));
+    }
+    if (v->empty()) diags.Add(r.Pos("workdays"), "'workdays' must name at least one day");
+  }
+  if (const toml::node* n = r.Get("holidays")) {
+    if (const toml::array* a = n->as_array()) {
+      for (const toml::node& e : *a) {
+        if (!e.is_date()) {
+          diags.Add(PosOf(e.source(), file),
+                    "'holidays' must hold only dates, not " + std::string(TypeWord(e)));
+          continue;
+        }
+        toml::date d = e.as_date()->get();
+        sc.holidays.insert(Days(date::year{d.year} / date::month{d.month} / date::day{d.day}));
+      }
+    } else {
+      diags.Add(r.Pos("holidays"), "'holidays' must be an array of dates, not " +
+                                       std::string(TypeWord(*n)));
+    }
+  }
+  if (auto v = r.String("holidays_file")) {
+    ReadHolidaysFile(Resolve(base_dir, *v), r.Pos("holidays_file"), sc.holidays, diags);
+  }
+  r.Finish();
+  s.schedules[name] = std::move(sc);
+}
+
+// Reads [webhook.*] or [schedule.*]: a table of named tables.
+template <typename ReadOne>
+void ReadNamedTables(const toml::node& node, std::string_view section,
+                     const std::string& file, Diagnostics& diags, ReadOne read_one) {
+  const toml::table* t = node.as_table();
+  if (!t) {
+    diags.Add(PosOf(node.source(), file),
+              "'" + std::string(section) + "' must be a table of named [" +
+                  std::string(section) + ".NAME] tables");
+    return;
+  }
+  for (auto&& [key, value] : *t) {
+    if (const toml::table* sub = value.as_table()) {
+      read_one(std::string(key.str()), *sub);
+    } else {
+      diags.Add(PosOf(key.source(), file),
+                "'" + std::string(section) + "." + std::string(key.str()) +
+                    "' must be a table [" + std::string(section) + "." +
+                    std::string(key.str()) + "]");
+    }
+  }
+}
+
+}  // namespace
+
+Schedule BuiltinDipresSchedule(const std::string& timezone) {
+  Schedule s;
+  s.name = "dipres";
+  s.timezone = timezone;
+  s.zone = FindZone(timezone);
+  s.send_at_minutes = 9 * 60;
+  s.before = {std::chrono::days(60), std::chrono::days(30), std::chrono::days(14),
+              std::chrono::days(7), std::chrono::days(1)};
+  s.on_due = true;
+  s.overdue_every = std::chrono::days(7);
+  s.overdue_max = 8;
+  s.escalate_after = std::chrono::days(14);
+  s.workdays = 0x1f;
+  s.holidays = {Days(date::year{2025} / 9 / 18), Days(date::year{2025} / 9 / 19)};
+  s.pos = SourcePos{"(built-in)", 0, 0};
+  return s;
+}
+
+Settings DefaultSettings() {
+  Settings s;
+  s.zone = FindZone(s.timezone);
+  s.schedules["dipres"] = BuiltinDipresSchedule(s.timezone);
+  return s;
+}
+
+bool ParseSettings(std::string_view text, const std::string& name, Settings* out,
+                   Diagnostics* diags) {
+  Diagnostics local;
+  Settings s = DefaultSettings();
+  s.path = name;
+  std::string base_dir = fs::path(name).parent_path().string();
+  toml::table root;
+  try {
+    root = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    diags->Add(PosOf(e.source(), name), std::string(e.description()));
+    return false;
+  }
+  // [daemon] first: its timezone is the default of every schedule.
+  if (const toml::node* d = root.get("daemon")) {
+    if (const toml::table* t = d->as_table()) {
+      ReadDaemon(*t, name, base_dir, s, local);
+    } else {
+      local.Add(PosOf(d->source(), name), "'daemon' must be a table [daemon]");
+    }
+  }
+  if (s.zone) s.schedules["dipres"] = BuiltinDipresSchedule(s.timezone);
+  static const std::vector<std::string_view> sections = {"daemon", "email", "webhook",
+                                                         "schedule"};
+  for (auto&& [key, node] : root) {
+    std::string_view k = key.str();
+    if (k == "daemon") continue;
+    if (k == "email") {
+      if (const toml::table* t = node.as_table()) {
+        ReadEmail(*t, name, base_dir, s, local);
+      } else {
+        local.Add(PosOf(node.source(), name), "'email' must be a table [email]");
+      }
+    } else if (k == "webhook") {
+      ReadNamedTables(node, "webhook", name, local, [&](std::string n, const toml::table& t) {
+        ReadWebhook(n, t, name, base_dir, s, local);
+      });
+    } else if (k == "schedule") {
+      ReadNamedTables(node, "schedule", name, local, [&](std::string n, const toml::table& t) {
+        ReadSchedule(n, t, name, base_dir, s, local);
+      });
+    } else {
+      local.Add(PosOf(key.source(), name), "unknown section '" + std::string(k) + "'" +
+                                               DidYouMean(k, sections));
+    }
+  }
+  if (!s.FindSchedule(s.default_schedule)) {
+    std::vector<std::string_view> names;
+    for (auto& [n, _] : s.schedules) names.push_back(n);
+    SourcePos pos{name, 1, 1};
+    if (const toml::node* n = root.at_path("daemon.schedule").node()) pos = PosOf(n->source(), name);
+    local.Add(pos, "unknown schedule '" + s.default_schedule + "'" +
+                       DidYouMean(s.default_schedule, names));
+  }
+  diags->Merge(local);
+  if (!local.empty()) return false;
+  *out = std::move(s);
+  return true;
+}
+
+bool LoadSettings(const std::string& path, Settings* out, Diagnostics* diags) {
+  FileText text = ReadFileText(path);
+  if (!text.error.empty()) {
+    diags->Add(SourcePos{path, 0, 0}, text.error);
+    return false;
+  }
+  return ParseSettings(text.text, path, out, diags);
+}
+
+}  // namespace plazo

@@ -1,0 +1,37 @@
+// Loading the settings file (SPEC 3.1) and the whole configuration.
+#ifndef PLAZO_CONFIG_SETTINGS_H_
+#define PLAZO_CONFIG_SETTINGS_H_
+
+#include <string>
+#include <string_view>
+
+#include "config/diagnostics.h"
+#include "config/model.h"
+
+namespace plazo {
+
+// Where the settings live when --config is not given.
+inline constexpr std::string_view kDefaultSettingsPath = "/etc/plazo/plazod.toml";
+
+// The embedded defaults: SPEC 3.1's [daemon] values and the built-in "dipres"
+// schedule, no [email] (mail goes to the outbox), no webhooks.
+Settings DefaultSettings();
+
+// The built-in "dipres" schedule in zone timezone. It equals SPEC 3.1's example
+// except that escalate_to is empty: a built-in cannot know a real address, so
+// escalations go to the owners only until a settings file names one.
+Schedule BuiltinDipresSchedule(const std::string& timezone);
+
+// Reads and validates the settings file at path on top of the defaults.
+// Relative paths inside it (store, state, holidays_file, secret files) are
+// resolved against the file's folder. Every problem is added to diags;
+// returns true when there was none (then *out is complete and valid).
+bool LoadSettings(const std::string& path, Settings* out, Diagnostics* diags);
+
+// Parses settings from text as if read from file name; for tests and fuzzing.
+bool ParseSettings(std::string_view text, const std::string& name,
+                   Settings* out, Diagnostics* diags);
+
+}  // namespace plazo
+
+#endif  // PLAZO_CONFIG_SETTINGS_H_

@@ -1,0 +1,253 @@
+#include "config/store.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <system_error>
+
+#include <toml++/toml.h>
+
+#include "config/file_text.h"
+#include "config/table_reader.h"
+
+namespace plazo {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string_view> Keys(const auto& map) {
+  std::vector<std::string_view> names;
+  for (auto& [name, _] : map) names.push_back(name);
+  return names;
+}
+
+void CheckSchedule(TableReader& r, const std::string& name, const Settings& settings) {
+  if (settings.FindSchedule(name)) return;
+  r.diags().Add(r.Pos("schedule"), "unknown schedule '" + name + "'" +
+                                       DidYouMean(name, Keys(settings.schedules)));
+}
+
+std::optional<Status> ReadStatus(TableReader& r, std::string_view key) {
+  auto v = r.String(key);
+  if (!v) return std::nullopt;
+  if (auto s = ParseStatus(*v)) return s;
+  std::string list;
+  for (std::string_view n : StatusNames()) list += (list.empty() ? "" : ", ") + std::string(n);
+  r.diags().Add(r.Pos(key), "'" + std::string(key) + "': unknown status \"" + *v +
+                                "\" (one of " + list + ")" + DidYouMean(*v, StatusNames()));
+  return std::nullopt;
+}
+
+void ReadProgram(TableReader& r, const Settings& settings, Program& p) {
+  p.pos = r.Pos();
+  if (r.Require("id")) {
+    if (auto v = r.String("id")) {
+      p.id = *v;
+      if (!IsSlug(*v)) {
+        r.diags().Add(r.Pos("id"), "program id \"" + *v +
+                                       "\" must be a slug: lowercase letters, digits, '-', '_' or '.'");
+      }
+    }
+  }
+  if (r.Require("name")) {
+    if (auto v = r.String("name")) p.name = *v;
+  }
+  if (auto v = r.String("ministry")) p.ministry = *v;
+  if (auto v = r.String("service")) p.service = *v;
+  if (auto v = r.Integer("evaluation_year", 1990, 2100)) p.evaluation_year = static_cast<int>(*v);
+  if (auto v = r.Date("report_date")) p.report_date = *v;
+  if (r.Get("rating")) p.rating = ReadStatus(r, "rating");
+  if (auto v = r.String("observation")) p.observation = *v;
+  if (auto v = r.String("schedule")) {
+    p.schedule = *v;
+    CheckSchedule(r, *v, settings);
+  }
+  if (auto v = r.Emails("owners")) p.owners = *v;
+  if (auto v = r.Strings("webhooks")) {
+    const toml::array& a = *r.Get("webhooks")->as_array();
+    for (size_t i = 0; i < v->size(); ++i) {
+      const std::string& name = (*v)[i];
+      if (!settings.webhooks.count(name)) {
+        r.diags().Add(PosOf(a[i].source(), r.file()),
+                      "unknown webhook '" + name + "'" +
+                          DidYouMean(name, Keys(settings.webhooks)) +
+                          (settings.webhooks.empty() ? " (the settings define no [webhook.NAME])" : ""));
+      }
+    }
+    p.webhooks = *v;
+  }
+  r.Finish();
+}
+
+void ReadCommitment(TableReader& r, const Settings& settings, Commitment& c) {
+  c.pos = r.Pos();
+  bool numbered = false;
+  if (r.Require("number")) {
+    if (auto v = r.Integer("number", 1, 9999)) {
+      c.number = static_cast<int>(*v);
+      numbered = true;
+    }
+  }
+  bool parted = true;
+  if (r.Get("part")) {
+    parted = false;
+    if (auto v = r.Integer("part", 1, 99)) {
+      c.part = static_cast<int>(*v);
+      parted = true;
+    }
+  }
+  std::string expected = CommitmentId(c.number, c.part);
+  if (auto v = r.String("id")) {
+    if (numbered && parted && *v != expected) {
+      r.diags().Add(r.Pos("id"), "commitment id \"" + *v + "\" does not match number " +
+                                     std::to_string(c.number) + ", part " +
+                                     std::to_string(c.part) + " (expected \"" + expected + "\")");
+    }
+  }
+  c.id = expected;
+  if (auto v = r.String("recommendation")) c.recommendation = *v;
+  if (auto v = r.String("text")) c.text = *v;
+  if (auto v = r.String("verification")) c.verification = *v;
+  if (r.Require("due")) {
+    if (auto v = r.DateOrInstant("due")) c.due = *v;
+  }
+  if (r.Get("status")) {
+    if (auto s = ReadStatus(r, "status")) c.status = *s;
+  }
+  if (auto v = r.Date("status_date")) c.status_date = *v;
+  if (auto v = r.String("observation")) c.observation = *v;
+  if (auto v = r.String("evidence")) c.evidence = *v;
+  if (auto v = r.Date("submitted")) c.submitted = *v;
+  if (auto v = r.Emails("owners")) c.owners = *v;
+  if (auto v = r.String("schedule")) {
+    c.schedule = *v;
+    CheckSchedule(r, *v, settings);
+  }
+  r.Finish();
+}
+
+}  // namespace
+
+std::string CommitmentId(int number, int part) {
+  std::string id = "c" + std::to_string(number);
+  if (part != 1) id += "-p" + std::to_string(part);
+  return id;
+}
+
+bool ParseStoreFile(std::string_view text, const std::string& name,
+                    const Settings& settings, Program* out, Diagnostics* diags) {
+  toml::table root;
+  try {
+    root = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    diags->Add(PosOf(e.source(), name), std::string(e.description()));
+    return false;
+  }
+  Diagnostics local;
+  Program p;
+  p.pos = SourcePos{name, 1, 1};
+  bool has_program = false;
+  std::map<std::string, SourcePos> seen;
+  for (auto&& [key, node] : root) {
+    std::string_view k = key.str();
+    if (k == "program") {
+      has_program = true;
+      if (const toml::table* t = node.as_table()) {
+        TableReader r(*t, name, "[program]", local);
+        ReadProgram(r, settings, p);
+      } else {
+        local.Add(PosOf(node.source(), name), "'program' must be a table [program]");
+      }
+    } else if (k == "commitment") {
+      const toml::array* a = node.as_array();
+      if (!a || !a->is_array_of_tables()) {
+        local.Add(PosOf(node.source(), name),
+                  "'commitment' must be an array of tables: write each part as [[commitment]]");
+        continue;
+      }
+      for (const toml::node& e : *a) {
+        Commitment c;
+        TableReader r(*e.as_table(), name, "[[commitment]]", local);
+        ReadCommitment(r, settings, c);
+        if (c.number > 0) {
+          auto [it, fresh] = seen.emplace(c.id, c.pos);
+          if (!fresh) {
+            local.Add(c.pos, "duplicate commitment '" + c.id + "' (first defined at " +
+                                 it->second.file + ":" + std::to_string(it->second.line) +
+                                 ":" + std::to_string(it->second.column) + ")");
+          }
+        }
+        p.commitments.push_back(std::move(c));
+      }
+    } else {
+      local.Add(PosOf(key.source(), name),
+                "unknown key '" + std::string(k) + "' at the top of a store file" +
+                    DidYouMean(k, {"program", "commitment"}));
+    }
+  }
+  if (!has_program) local.Add(SourcePos{name, 1, 1}, "missing [program] table");
+  diags->Merge(local);
+  if (!local.empty()) return false;
+  std::stable_sort(p.commitments.begin(), p.commitments.end(),
+                   [](const Commitment& a, const Commitment& b) {
+                     return std::tie(a.number, a.part) < std::tie(b.number, b.part);
+                   });
+  *out = std::move(p);
+  return true;
+}
+
+bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
+               Diagnostics* diags) {
+  std::error_code ec;
+  std::vector<std::string> files;
+  fs::directory_iterator it(dir, ec);
+  if (ec) {
+    diags->Add(SourcePos{dir, 0, 0}, "cannot read store folder: " + ec.message());
+    return false;
+  }
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) {
+      diags->Add(SourcePos{dir, 0, 0}, "cannot read store folder: " + ec.message());
+      return false;
+    }
+    std::string filename = it->path().filename().string();
+    if (filename.empty() || filename[0] == '.') continue;
+    if (it->path().extension() != ".toml") continue;
+    files.push_back(it->path().string());
+  }
+  if (files.empty()) {
+    diags->Add(SourcePos{dir, 0, 0}, "no store files (*.toml) in the store folder");
+    return false;
+  }
+  std::sort(files.begin(), files.end());
+
+  Diagnostics local;
+  Store store;
+  store.programs.reserve(files.size());
+  for (const std::string& file : files) {
+    FileText text = ReadFileText(file);
+    if (!text.error.empty()) {
+      local.Add(SourcePos{file, 0, 0}, text.error);
+      continue;
+    }
+    Program p;
+    if (ParseStoreFile(text.text, file, settings, &p, &local)) {
+      store.programs.push_back(std::move(p));
+    }
+  }
+  std::stable_sort(store.programs.begin(), store.programs.end(),
+                   [](const Program& a, const Program& b) { return a.id < b.id; });
+  for (size_t i = 1; i < store.programs.size(); ++i) {
+    const Program& prev = store.programs[i - 1];
+    const Program& p = store.programs[i];
+    if (p.id == prev.id) {
+      local.Add(p.pos, "duplicate program id '" + p.id + "' (also in " + prev.pos.file + ")");
+    }
+  }
+  diags->Merge(local);
+  if (!local.empty()) return false;
+  *out = std::move(store);
+  return true;
+}
+
+}  // namespace plazo

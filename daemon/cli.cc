@@ -1,0 +1,112 @@
+#include "daemon/cli.h"
+
+#include <ostream>
+#include <string_view>
+
+#include "config/diagnostics.h"
+#include "daemon/commands.h"
+#include "daemon/options.h"
+
+#ifndef PLAZO_VERSION
+#define PLAZO_VERSION "0.0.0"
+#endif
+
+namespace plazo {
+namespace {
+
+using CommandFn = int (*)(const Options&, std::ostream&, std::ostream&);
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  std::string_view usage;  // the full --help text
+  std::vector<OptionSpec> options;
+  size_t max_positional;
+  CommandFn run;
+};
+
+constexpr std::string_view kConfigHelp =
+    "  --config F    settings file (default /etc/plazo/plazod.toml if present,\n"
+    "                else the embedded defaults)\n"
+    "  --store DIR   store folder, replacing [daemon] store\n";
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> commands = {
+      {"check", "validate settings and store; every error as file:line:col",
+       "usage: plazod check [--config F] [--store DIR]\n\n"
+       "Loads the settings and every store file and reports each problem as\n"
+       "file:line:col: message. Exit 0 when all is valid, 1 otherwise.\n\n",
+       {{"config", true}, {"store", true}, {"state", true}, {"help", false}},
+       0,
+       RunCheck},
+      {"status", "commitments by state at T: overdue, due within 30 days, later, fulfilled",
+       "usage: plazod status [--at T] [--json] [--config F] [--store DIR]\n\n"
+       "Lists every commitment part by state at T (default now): overdue, due\n"
+       "within 30 days, later, fulfilled, with days left (negative when late).\n"
+       "T is a date (2026-11-24, its start in [daemon] timezone) or an RFC 3339\n"
+       "date-time (2026-11-24T09:00:00-03:00).\n\n"
+       "  --at T        the instant to evaluate (default now)\n"
+       "  --json        the documented JSON shape instead of a table\n",
+       {{"config", true}, {"store", true}, {"state", true}, {"at", true}, {"json", false},
+        {"help", false}},
+       0,
+       RunStatus},
+  };
+  return commands;
+}
+
+void PrintHelp(std::ostream& out) {
+  out << "usage: plazod COMMAND [OPTIONS]\n\n"
+         "plazo plans and delivers reminders for the commitments of evaluated\n"
+         "government programs.\n\ncommands:\n";
+  for (const Command& c : Commands()) {
+    out << "  " << c.name << std::string(10 - c.name.size(), ' ') << c.summary << "\n";
+  }
+  out << "\n  plazod --version | --help | COMMAND --help\n";
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty()) {
+    PrintHelp(err);
+    return kExitUsage;
+  }
+  const std::string& name = args[0];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintHelp(out);
+    return kExitOk;
+  }
+  if (name == "--version") {
+    out << "plazod " << PLAZO_VERSION << "\n";
+    return kExitOk;
+  }
+  std::vector<std::string_view> names;
+  for (const Command& c : Commands()) names.push_back(c.name);
+  for (const Command& c : Commands()) {
+    if (c.name != name) continue;
+    Options options;
+    std::string error;
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (!ParseOptions(rest, c.options, &options, &error)) {
+      err << "plazod " << name << ": " << error << "\n";
+      return kExitUsage;
+    }
+    if (options.Has("help")) {
+      out << c.usage;
+      if (c.options.size() > 1) out << kConfigHelp;
+      return kExitOk;
+    }
+    if (options.positional.size() > c.max_positional) {
+      err << "plazod " << name << ": unexpected argument '"
+          << options.positional[c.max_positional] << "'\n";
+      return kExitUsage;
+    }
+    return c.run(options, out, err);
+  }
+  err << "plazod: unknown command '" << name << "'" << DidYouMean(name, names)
+      << "\nRun 'plazod --help' for the list of commands.\n";
+  return kExitUsage;
+}
+
+}  // namespace plazo

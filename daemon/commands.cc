@@ -1,0 +1,105 @@
+#include "daemon/commands.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ostream>
+
+#include "config/load_config.h"
+#include "config/time_text.h"
+#include "daemon/cli.h"
+#include "daemon/json_output.h"
+#include "planner/status.h"
+
+namespace plazo {
+namespace {
+
+ConfigSource SourceFrom(const Options& options) {
+  ConfigSource s;
+  s.settings_path = options.Get("config");
+  s.store_dir = options.Get("store");
+  s.state_dir = options.Get("state");
+  return s;
+}
+
+// Loads the configuration or prints why not. Returns false on failure.
+bool Load(const Options& options, Config* config, std::ostream& err) {
+  Diagnostics diags;
+  if (LoadConfig(SourceFrom(options), config, &diags)) return true;
+  diags.Sort();
+  err << diags.ToString();
+  err << "plazod: " << diags.size() << (diags.size() == 1 ? " error" : " errors") << "\n";
+  return false;
+}
+
+// The --at option, or now.
+bool ReadAt(const Options& options, const Config& config, Instant* at, std::ostream& err) {
+  if (!options.Has("at")) {
+    *at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return true;
+  }
+  std::string text = options.Get("at");
+  if (auto t = ParseInstant(text, config.settings.zone)) {
+    *at = *t;
+    return true;
+  }
+  err << "plazod: --at: \"" << text
+      << "\" is neither a date (2026-11-24) nor an RFC 3339 date-time "
+         "(2026-11-24T09:00:00-03:00)\n";
+  return false;
+}
+
+void PrintGroup(std::ostream& out, const char* title, const std::vector<StatusItem>& items) {
+  out << title << " (" << items.size() << ")\n";
+  if (items.empty()) return;
+  size_t width = 7;
+  for (const StatusItem& i : items) width = std::max(width, i.program->id.size());
+  char line[512];
+  std::snprintf(line, sizeof line, "  %-*s  %-8s  %-10s  %6s  %s\n", static_cast<int>(width),
+                "PROGRAM", "PART", "DUE", "DAYS", "STATUS");
+  out << line;
+  for (const StatusItem& i : items) {
+    const Commitment& c = *i.commitment;
+    std::string status(StatusName(c.status));
+    if (c.submitted) status += " (submitted " + FormatIsoDate(*c.submitted) + ")";
+    std::snprintf(line, sizeof line, "  %-*s  %-8s  %-10s  %6d  %s\n", static_cast<int>(width),
+                  i.program->id.c_str(), c.id.c_str(), FormatIsoDate(c.due.date).c_str(),
+                  i.days_left, status.c_str());
+    out << line;
+  }
+}
+
+}  // namespace
+
+int RunCheck(const Options& options, std::ostream& out, std::ostream& err) {
+  Config config;
+  if (!Load(options, &config, err)) return kExitInvalid;
+  const Settings& s = config.settings;
+  out << "ok: " << (s.path.empty() ? "embedded default settings" : s.path) << ", "
+      << config.store.programs.size() << (config.store.programs.size() == 1 ? " program, " : " programs, ")
+      << config.store.CommitmentCount() << " commitment parts in " << s.store << "\n";
+  return kExitOk;
+}
+
+int RunStatus(const Options& options, std::ostream& out, std::ostream& err) {
+  Config config;
+  if (!Load(options, &config, err)) return kExitInvalid;
+  Instant at;
+  if (!ReadAt(options, config, &at, err)) return kExitUsage;
+  StatusReport report = ComputeStatus(config, at);
+  const date::time_zone* zone = config.settings.zone;
+  if (options.Has("json")) {
+    out << StatusJson(report, zone);
+    return kExitOk;
+  }
+  out << "Status at " << FormatRfc3339(at, zone) << "\n\n";
+  PrintGroup(out, "OVERDUE", report.overdue);
+  out << "\n";
+  PrintGroup(out, "DUE WITHIN 30 DAYS", report.due_soon);
+  out << "\n";
+  PrintGroup(out, "LATER", report.later);
+  out << "\n";
+  PrintGroup(out, "FULFILLED", report.fulfilled);
+  return kExitOk;
+}
+
+}  // namespace plazo
