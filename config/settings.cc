@@ -243,11 +243,19 @@ void ReadSchedule(const std::string& name, const toml::table& t,
     sc.before.clear();
     if (const toml::array* a = n->as_array()) {
       for (const toml::node& e : *a) {
-        const std::string* text = e.is_string() ? &e.as_string()->get() : nullptr;
-        std::optional<Duration> d = text ? ParseDuration(*text) : std::nullopt;
-        if (!d || d->count() == 0) {
+        if (!e.is_string()) {
+          diags.Add(PosOf(e.source(), file), "'before' must hold only duration strings, not " +
+                                                 std::string(TypeWord(e)));
+          continue;
+        }
+        const std::string* text = &e.as_string()->get();
+        std::optional<Duration> d = ParseDuration(*text);
+        if (!d) {
           diags.Add(PosOf(e.source(), file),
-                    "'before': expected a duration longer than zero such as \"14d\"");
+                    "'before': invalid duration \"" + *text +
+                        "\" (expected a whole number and a unit: s, m, h, d or w, e.g. \"14d\")");
+        } else if (d->count() == 0) {
+          diags.Add(PosOf(e.source(), file), "'before': an offset must be longer than zero");
         } else if (std::find(sc.before.begin(), sc.before.end(), *d) != sc.before.end()) {
           diags.Add(PosOf(e.source(), file), "'before': duplicate offset \"" + *text + "\"");
         } else {
@@ -408,6 +416,7 @@ bool ParseSettings(std::string_view text, const std::string& name, Settings* out
     local.Add(pos, "unknown schedule '" + s.default_schedule + "'" +
                        DidYouMean(s.default_schedule, names));
   }
+  local.Sort();
   diags->Merge(local);
   if (!local.empty()) return false;
   *out = std::move(s);

@@ -21,6 +21,14 @@ std::vector<std::string_view> Keys(const auto& map) {
   return names;
 }
 
+// " (defined: a, b)" or " (the settings define no [section])".
+std::string KnownList(const std::vector<std::string_view>& names, std::string_view section) {
+  if (names.empty()) return " (the settings define no " + std::string(section) + ")";
+  std::string out = " (defined:";
+  for (std::string_view n : names) out += " " + std::string(n);
+  return out + ")";
+}
+
 void CheckSchedule(TableReader& r, const std::string& name, const Settings& settings) {
   if (settings.FindSchedule(name)) return;
   r.diags().Add(r.Pos("schedule"), "unknown schedule '" + name + "'" +
@@ -71,7 +79,7 @@ void ReadProgram(TableReader& r, const Settings& settings, Program& p) {
         r.diags().Add(PosOf(a[i].source(), r.file()),
                       "unknown webhook '" + name + "'" +
                           DidYouMean(name, Keys(settings.webhooks)) +
-                          (settings.webhooks.empty() ? " (the settings define no [webhook.NAME])" : ""));
+                          KnownList(Keys(settings.webhooks), "[webhook.NAME]"));
       }
     }
     p.webhooks = *v;
@@ -186,6 +194,7 @@ bool ParseStoreFile(std::string_view text, const std::string& name,
     }
   }
   if (!has_program) local.Add(SourcePos{name, 1, 1}, "missing [program] table");
+  local.Sort();
   diags->Merge(local);
   if (!local.empty()) return false;
   std::stable_sort(p.commitments.begin(), p.commitments.end(),

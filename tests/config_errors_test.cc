@@ -1,0 +1,171 @@
+// The catalogue of broken settings and store files in tests/data/bad/: each
+// NAME.toml sits beside NAME.expect, the exact diagnostics (one per line,
+// "NAME.toml:line:col: message") that loading it must produce.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+#include "config/file_text.h"
+#include "config/load_config.h"
+#include "config/settings.h"
+#include "config/store.h"
+#include "tests/test_paths.h"
+
+namespace plazo {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> Cases(const std::string& folder) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(testing::DataDir() + "/bad/" + folder)) {
+    if (e.path().extension() == ".toml") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string Expected(const fs::path& toml) {
+  fs::path expect = toml;
+  expect.replace_extension(".expect");
+  FileText f = ReadFileText(expect.string());
+  REQUIRE(f.error.empty());
+  return f.text;
+}
+
+// Loads as the file's bare name, so messages do not depend on the checkout path.
+std::string RelativeTo(const std::string& text, const fs::path& dir) {
+  std::string out = text, prefix = dir.string() + "/";
+  for (size_t at; (at = out.find(prefix)) != std::string::npos;) out.erase(at, prefix.size());
+  return out;
+}
+
+TEST_CASE("every broken settings file gets its exact diagnostics") {
+  auto cases = Cases("settings");
+  REQUIRE(cases.size() >= 30);
+  for (const fs::path& file : cases) {
+    DYNAMIC_SECTION(file.filename().string()) {
+      Settings settings;
+      Diagnostics diags;
+      CHECK_FALSE(LoadSettings(file.string(), &settings, &diags));
+      CHECK(RelativeTo(diags.ToString(), file.parent_path()) == Expected(file));
+    }
+  }
+}
+
+TEST_CASE("every broken store file gets its exact diagnostics") {
+  Settings settings;
+  Diagnostics settings_diags;
+  REQUIRE(LoadSettings(testing::ExamplesDir() + "/plazod.toml", &settings, &settings_diags));
+  auto cases = Cases("store");
+  REQUIRE(cases.size() >= 25);
+  for (const fs::path& file : cases) {
+    DYNAMIC_SECTION(file.filename().string()) {
+      FileText text = ReadFileText(file.string());
+      REQUIRE(text.error.empty());
+      Program program;
+      Diagnostics diags;
+      CHECK_FALSE(ParseStoreFile(text.text, file.filename().string(), settings, &program, &diags));
+      CHECK(diags.ToString() == Expected(file));
+    }
+  }
+}
+
+// A temporary folder removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/plazo-test-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  void Write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+  }
+};
+
+const char kGoodProgram[] =
+    "[program]\nid = \"pil\"\nname = \"Programa\"\n\n"
+    "[[commitment]]\nnumber = 1\ndue = 2025-06-30\n";
+
+TEST_CASE("a store folder without store files is an error, not an empty store") {
+  TempDir dir;
+  dir.Write("README", "not a store file");
+  Store store;
+  Diagnostics diags;
+  CHECK_FALSE(LoadStore(dir.path.string(), DefaultSettings(), &store, &diags));
+  CHECK(RelativeTo(diags.ToString(), dir.path) ==
+        dir.path.string() + ": no store files (*.toml) in the store folder\n");
+}
+
+TEST_CASE("a missing store folder is named with the reason") {
+  Store store;
+  Diagnostics diags;
+  CHECK_FALSE(LoadStore("/nonexistent/plazo-store", DefaultSettings(), &store, &diags));
+  CHECK(diags.ToString() ==
+        "/nonexistent/plazo-store: cannot read store folder: No such file or directory\n");
+}
+
+TEST_CASE("an unreadable store file is reported and the others still checked") {
+  TempDir dir;
+  fs::create_directory(dir.path / "folder.toml");
+  fs::create_symlink(dir.path / "gone", dir.path / "dangling.toml");
+  dir.Write("good.toml", kGoodProgram);
+  dir.Write("bad.toml", "[program]\nid = \"otro\"\nname = 3\n");
+  Store store;
+  Diagnostics diags;
+  CHECK_FALSE(LoadStore(dir.path.string(), DefaultSettings(), &store, &diags));
+  CHECK(RelativeTo(diags.ToString(), dir.path) ==
+        "bad.toml:3:8: 'name' must be a string, not an integer\n"
+        "dangling.toml: cannot read: No such file or directory\n"
+        "folder.toml: cannot read: is a folder, not a file\n");
+}
+
+TEST_CASE("a program id used by two files names both") {
+  TempDir dir;
+  dir.Write("a.toml", kGoodProgram);
+  dir.Write("b.toml", kGoodProgram);
+  Store store;
+  Diagnostics diags;
+  CHECK_FALSE(LoadStore(dir.path.string(), DefaultSettings(), &store, &diags));
+  CHECK(RelativeTo(diags.ToString(), dir.path) ==
+        "b.toml:1:1: duplicate program id 'pil' (also in a.toml)\n");
+}
+
+TEST_CASE("hidden files and other names in the store folder are not store files") {
+  TempDir dir;
+  dir.Write("pil.toml", kGoodProgram);
+  dir.Write(".#pil.toml", "garbage [[[");
+  dir.Write("pil.toml~", "garbage [[[");
+  Store store;
+  Diagnostics diags;
+  REQUIRE(LoadStore(dir.path.string(), DefaultSettings(), &store, &diags));
+  CHECK(store.programs.size() == 1);
+}
+
+TEST_CASE("an explicit settings path that does not exist is an error") {
+  ConfigSource source;
+  source.settings_path = "/nonexistent/plazod.toml";
+  Config config;
+  Diagnostics diags;
+  CHECK_FALSE(LoadConfig(source, &config, &diags));
+  CHECK(diags.ToString() == "/nonexistent/plazod.toml: cannot read: No such file or directory\n");
+}
+
+TEST_CASE("errors of several store files are all reported in one run") {
+  TempDir dir;
+  dir.Write("a.toml", "[program]\nid = \"a\"\nname = \"A\"\nshedule = \"dipres\"\n");
+  dir.Write("b.toml", "[program]\nid = \"b\"\nname = \"B\"\n\n[[commitment]]\nnumber = 1\n");
+  Store store;
+  Diagnostics diags;
+  CHECK_FALSE(LoadStore(dir.path.string(), DefaultSettings(), &store, &diags));
+  CHECK(RelativeTo(diags.ToString(), dir.path) ==
+        "a.toml:4:1: unknown key 'shedule' in [program] (did you mean 'schedule'?)\n"
+        "b.toml:5:1: missing required key 'due' in [[commitment]]\n");
+}
+
+}  // namespace
+}  // namespace plazo
