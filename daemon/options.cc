@@ -45,7 +45,9 @@ bool ParseOptions(const std::vector<std::string>& args,
       if (s.name == name) found = &s;
     }
     if (!found) {
-      *error = "unknown option '--" + name + "'" + DidYouMean(name, names);
+      std::string_view match = ClosestMatch(name, names);
+      *error = "unknown option '--" + name + "'" +
+               (match.empty() ? "" : " (did you mean '--" + std::string(match) + "'?)");
       return false;
     }
     if (found->takes_value && !inline_value) {

@@ -1,0 +1,104 @@
+// The plazod command line: exit codes, usage errors, check and status output.
+#include <sstream>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include "daemon/cli.h"
+#include "tests/test_paths.h"
+
+namespace plazo {
+namespace {
+
+struct Run {
+  int code;
+  std::string out, err;
+};
+
+Run Cli(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  int code = RunCli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string ExampleConfig() { return testing::ExamplesDir() + "/plazod.toml"; }
+
+TEST_CASE("usage errors exit 2 with a hint") {
+  Run r = Cli({"stauts"});
+  CHECK(r.code == kExitUsage);
+  CHECK(r.err.find("unknown command 'stauts' (did you mean 'status'?)") != std::string::npos);
+  r = Cli({"status", "--jsn"});
+  CHECK(r.code == kExitUsage);
+  CHECK(r.err == "plazod status: unknown option '--jsn' (did you mean '--json'?)\n");
+  r = Cli({"status", "--at"});
+  CHECK(r.code == kExitUsage);
+  CHECK(r.err == "plazod status: option '--at' needs a value\n");
+  r = Cli({"check", "extra"});
+  CHECK(r.code == kExitUsage);
+  CHECK(Cli({}).code == kExitUsage);
+}
+
+TEST_CASE("--help and --version exit 0 on stdout") {
+  Run r = Cli({"--help"});
+  CHECK(r.code == kExitOk);
+  CHECK(r.out.find("status") != std::string::npos);
+  CHECK(Cli({"--version"}).out.rfind("plazod ", 0) == 0);
+  r = Cli({"status", "--help"});
+  CHECK(r.code == kExitOk);
+  CHECK(r.out.find("--at T") != std::string::npos);
+}
+
+TEST_CASE("check accepts the bundled example") {
+  Run r = Cli({"check", "--config", ExampleConfig()});
+  INFO(r.err);
+  CHECK(r.code == kExitOk);
+  CHECK(r.out.find("1 program, 15 commitment parts") != std::string::npos);
+}
+
+TEST_CASE("check reports every error with its place and exits 1") {
+  Run r = Cli({"check", "--config", ExampleConfig(), "--store",
+               testing::DataDir() + "/bad/store-folder"});
+  CHECK(r.code == kExitInvalid);
+  CHECK(r.err.find("/bad/store-folder/a.toml:4:1: unknown key 'shedule' in [program] (did you mean 'schedule'?)\n") !=
+        std::string::npos);
+  CHECK(r.err.find("/bad/store-folder/b.toml:8:10: 'status': unknown status") != std::string::npos);
+  CHECK(r.err.find("plazod: 2 errors\n") != std::string::npos);
+}
+
+TEST_CASE("status --json has the documented shape") {
+  Run r = Cli({"status", "--config", ExampleConfig(), "--at", "2026-12-05", "--json"});
+  REQUIRE(r.code == kExitOk);
+  boost::json::object o = boost::json::parse(r.out).as_object();
+  CHECK(o.at("at").as_string() == "2026-12-05T00:00:00-03:00");
+  CHECK(o.at("overdue").as_array().size() == 9);
+  CHECK(o.at("later").as_array().empty());
+  CHECK(o.at("fulfilled").as_array().size() == 5);
+  const boost::json::array& soon = o.at("due_soon").as_array();
+  REQUIRE(soon.size() == 1);
+  boost::json::object item = soon[0].as_object();
+  CHECK(item.at("program").as_string() == "sence-intermediacion-laboral");
+  CHECK(item.at("commitment").as_string() == "c8-p2");
+  CHECK(item.at("number").as_int64() == 8);
+  CHECK(item.at("part").as_int64() == 2);
+  CHECK(item.at("due").as_string() == "2026-12-31");
+  CHECK(item.at("status").as_string() == "en_evaluacion");
+  CHECK(item.at("days_left").as_int64() == 26);
+}
+
+TEST_CASE("status prints a readable table") {
+  Run r = Cli({"status", "--config", ExampleConfig(), "--at", "2026-12-05"});
+  REQUIRE(r.code == kExitOk);
+  CHECK(r.out.find("OVERDUE (9)") != std::string::npos);
+  CHECK(r.out.find("DUE WITHIN 30 DAYS (1)") != std::string::npos);
+  CHECK(r.out.find("c8-p2     2026-12-31      26  en_evaluacion") != std::string::npos);
+  CHECK(r.out.find("FULFILLED (5)") != std::string::npos);
+}
+
+TEST_CASE("status rejects a malformed --at") {
+  Run r = Cli({"status", "--config", ExampleConfig(), "--at", "2026-02-30"});
+  CHECK(r.code == kExitUsage);
+  CHECK(r.err.find("\"2026-02-30\" is neither a date") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace plazo
