@@ -1,9 +1,11 @@
 #include "config/store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <system_error>
+#include <thread>
 
 #include <toml++/toml.h>
 
@@ -230,19 +232,37 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
   }
   std::sort(files.begin(), files.end());
 
+  // Files are independent: parse them on every core, each into its own slot,
+  // then merge in file order so the result does not depend on scheduling.
+  struct Slot {
+    Program program;
+    Diagnostics diags;
+    bool ok = false;
+  };
+  std::vector<Slot> slots(files.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < files.size();) {
+      FileText text = ReadFileText(files[i]);
+      if (!text.error.empty()) {
+        slots[i].diags.Add(SourcePos{files[i], 0, 0}, text.error);
+        continue;
+      }
+      slots[i].ok = ParseStoreFile(text.text, files[i], settings, &slots[i].program, &slots[i].diags);
+    }
+  };
+  size_t workers = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), files.size());
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < workers; ++w) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+
   Diagnostics local;
   Store store;
   store.programs.reserve(files.size());
-  for (const std::string& file : files) {
-    FileText text = ReadFileText(file);
-    if (!text.error.empty()) {
-      local.Add(SourcePos{file, 0, 0}, text.error);
-      continue;
-    }
-    Program p;
-    if (ParseStoreFile(text.text, file, settings, &p, &local)) {
-      store.programs.push_back(std::move(p));
-    }
+  for (Slot& slot : slots) {
+    local.Merge(slot.diags);
+    if (slot.ok) store.programs.push_back(std::move(slot.program));
   }
   std::stable_sort(store.programs.begin(), store.programs.end(),
                    [](const Program& a, const Program& b) { return a.id < b.id; });
