@@ -51,6 +51,20 @@ const std::vector<Command>& Commands() {
         {"help", false}},
        0,
        RunStatus},
+      {"plan", "dry run: the notifications the daemon would send at T, or over [T, T2]",
+       "usage: plazod plan [--at T] [--until T2] [--json] [--config F] [--store DIR]\n\n"
+       "Shows the notifications the daemon would send at T (default now): with\n"
+       "--until, every notification over [T, T2] at its own instant; without it,\n"
+       "what a daemon waking at T would send, catching up from the ledger's last\n"
+       "run (only the newest missed stage per part and destination, marked late).\n"
+       "Reads the ledger under [daemon] state; writes nothing.\n\n"
+       "  --at T        the instant (default now)\n"
+       "  --until T2    the end of the window\n"
+       "  --json        the documented JSON shape instead of a table\n",
+       {{"config", true}, {"store", true}, {"state", true}, {"at", true}, {"until", true},
+        {"json", false}, {"help", false}},
+       0,
+       RunPlan},
   };
   return commands;
 }

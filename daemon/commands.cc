@@ -21,33 +21,6 @@ ConfigSource SourceFrom(const Options& options) {
   return s;
 }
 
-// Loads the configuration or prints why not. Returns false on failure.
-bool Load(const Options& options, Config* config, std::ostream& err) {
-  Diagnostics diags;
-  if (LoadConfig(SourceFrom(options), config, &diags)) return true;
-  diags.Sort();
-  err << diags.ToString();
-  err << "plazod: " << diags.size() << (diags.size() == 1 ? " error" : " errors") << "\n";
-  return false;
-}
-
-// The --at option, or now.
-bool ReadAt(const Options& options, const Config& config, Instant* at, std::ostream& err) {
-  if (!options.Has("at")) {
-    *at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    return true;
-  }
-  std::string text = options.Get("at");
-  if (auto t = ParseInstant(text, config.settings.zone)) {
-    *at = *t;
-    return true;
-  }
-  err << "plazod: --at: \"" << text
-      << "\" is neither a date (2026-11-24) nor an RFC 3339 date-time "
-         "(2026-11-24T09:00:00-03:00)\n";
-  return false;
-}
-
 void PrintGroup(std::ostream& out, const char* title, const std::vector<StatusItem>& items) {
   out << title << " (" << items.size() << ")\n";
   if (items.empty()) return;
@@ -70,9 +43,42 @@ void PrintGroup(std::ostream& out, const char* title, const std::vector<StatusIt
 
 }  // namespace
 
+bool LoadForCommand(const Options& options, Config* config, std::ostream& err) {
+  Diagnostics diags;
+  if (LoadConfig(SourceFrom(options), config, &diags)) return true;
+  diags.Sort();
+  err << diags.ToString();
+  err << "plazod: " << diags.size() << (diags.size() == 1 ? " error" : " errors") << "\n";
+  return false;
+}
+
+bool ReadInstantOption(const Options& options, std::string_view name, const Config& config,
+                       Instant* out, std::ostream& err) {
+  if (!options.Has(name)) {
+    *out = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return true;
+  }
+  std::string text = options.Get(name);
+  if (auto t = ParseInstant(text, config.settings.zone)) {
+    *out = *t;
+    return true;
+  }
+  err << "plazod: --" << name << ": \"" << text
+      << "\" is neither a date (2026-11-24) nor an RFC 3339 date-time "
+         "(2026-11-24T09:00:00-03:00)\n";
+  return false;
+}
+
+bool ReadLedgerView(const Config& config, LedgerView* out, std::ostream& err) {
+  (void)config;
+  (void)err;
+  *out = LedgerView{};
+  return true;
+}
+
 int RunCheck(const Options& options, std::ostream& out, std::ostream& err) {
   Config config;
-  if (!Load(options, &config, err)) return kExitInvalid;
+  if (!LoadForCommand(options, &config, err)) return kExitInvalid;
   const Settings& s = config.settings;
   out << "ok: " << (s.path.empty() ? "embedded default settings" : s.path) << ", "
       << config.store.programs.size() << (config.store.programs.size() == 1 ? " program, " : " programs, ")
@@ -82,9 +88,9 @@ int RunCheck(const Options& options, std::ostream& out, std::ostream& err) {
 
 int RunStatus(const Options& options, std::ostream& out, std::ostream& err) {
   Config config;
-  if (!Load(options, &config, err)) return kExitInvalid;
+  if (!LoadForCommand(options, &config, err)) return kExitInvalid;
   Instant at;
-  if (!ReadAt(options, config, &at, err)) return kExitUsage;
+  if (!ReadInstantOption(options, "at", config, &at, err)) return kExitUsage;
   StatusReport report = ComputeStatus(config, at);
   const date::time_zone* zone = config.settings.zone;
   if (options.Has("json")) {

@@ -4,8 +4,11 @@
 #define PLAZO_DAEMON_COMMANDS_H_
 
 #include <iosfwd>
+#include <string_view>
 
+#include "config/model.h"
 #include "daemon/options.h"
+#include "planner/ledger_view.h"
 
 namespace plazo {
 
@@ -15,6 +18,23 @@ int RunCheck(const Options& options, std::ostream& out, std::ostream& err);
 
 // plazod status [--at T] [--json]: commitments by state at T.
 int RunStatus(const Options& options, std::ostream& out, std::ostream& err);
+
+// plazod plan [--at T] [--until T2] [--json]: the notifications the daemon
+// would send at T, or over [T, T2]; reads the ledger, writes nothing.
+int RunPlan(const Options& options, std::ostream& out, std::ostream& err);
+
+// Shared by the commands: loads the configuration named by --config, --store
+// and --state, or prints every problem to err and returns false.
+bool LoadForCommand(const Options& options, Config* config, std::ostream& err);
+
+// Reads option name as a time (a date or RFC 3339, SPEC 4), defaulting to
+// now; prints a usage error and returns false when it is malformed.
+bool ReadInstantOption(const Options& options, std::string_view name, const Config& config,
+                       Instant* out, std::ostream& err);
+
+// Reads what the ledger under [daemon] state has handled, without writing
+// anything; a missing ledger is an empty one.
+bool ReadLedgerView(const Config& config, LedgerView* out, std::ostream& err);
 
 }  // namespace plazo
 

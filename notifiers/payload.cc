@@ -1,0 +1,47 @@
+#include "notifiers/payload.h"
+
+#include <boost/json.hpp>
+
+#include "config/time_text.h"
+
+namespace plazo {
+
+boost::json::object ItemJson(const PlannedItem& item) {
+  const Program& p = *item.program;
+  const Commitment& c = *item.commitment;
+  boost::json::object program;
+  program["id"] = p.id;
+  program["name"] = p.name;
+  program["service"] = p.service;
+  program["ministry"] = p.ministry;
+  boost::json::object commitment;
+  commitment["id"] = c.id;
+  commitment["number"] = c.number;
+  commitment["part"] = c.part;
+  commitment["text"] = c.text;
+  commitment["verification"] = c.verification;
+  commitment["due"] = FormatIsoDate(c.due.date);
+  commitment["status"] = StatusName(c.status);
+  boost::json::object o;
+  o["program"] = std::move(program);
+  o["commitment"] = std::move(commitment);
+  o["stage"] = item.stage_name;
+  o["days_left"] = item.days_left;
+  o["late"] = item.late;
+  return o;
+}
+
+std::string WebhookPayload(const Notification& n, Instant sent_at, const date::time_zone* zone) {
+  boost::json::object o;
+  o["version"] = 1;
+  o["id"] = n.id;
+  o["kind"] = n.kind;
+  o["sent_at"] = FormatRfc3339(sent_at, zone);
+  o["destination"] = n.destination;
+  boost::json::array items;
+  for (const PlannedItem& i : n.items) items.push_back(ItemJson(i));
+  o["items"] = std::move(items);
+  return boost::json::serialize(o);
+}
+
+}  // namespace plazo

@@ -1,0 +1,205 @@
+#include "planner/planner.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <tuple>
+
+#include "config/time_text.h"
+
+namespace plazo {
+namespace {
+
+// FNV-1a, 64 bits: stable across runs and builds, which std::hash is not.
+uint64_t Fnv1a(std::string_view data, uint64_t h = 1469598103934665603ULL) {
+  for (unsigned char ch : data) {
+    h ^= ch;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+int Urgency(StageKind k) { return static_cast<int>(k); }
+
+std::string_view KindName(StageKind k) {
+  switch (k) {
+    case StageKind::kBefore: return "reminder";
+    case StageKind::kDue: return "due";
+    case StageKind::kOverdue: return "overdue";
+    case StageKind::kEscalation: return "escalation";
+  }
+  return "reminder";
+}
+
+// Sorts items (overdue and escalation first, then due, then reminders; by
+// due date within), sets kind and derives the id.
+void Finish(Notification& n) {
+  std::sort(n.items.begin(), n.items.end(), [](const PlannedItem& a, const PlannedItem& b) {
+    return std::make_tuple(-Urgency(a.stage.kind), a.commitment->due.date, std::cref(a.program->id),
+                           a.commitment->number, a.commitment->part) <
+           std::make_tuple(-Urgency(b.stage.kind), b.commitment->due.date, std::cref(b.program->id),
+                           b.commitment->number, b.commitment->part);
+  });
+  StageKind most = StageKind::kBefore;
+  for (const PlannedItem& i : n.items) most = std::max(most, i.stage.kind);
+  n.kind = KindName(most);
+  uint64_t h = Fnv1a(ChannelName(n.channel));
+  h = Fnv1a(n.destination, Fnv1a("\n", h));
+  h = Fnv1a(std::to_string(n.at.time_since_epoch().count()), Fnv1a("\n", h));
+  for (const PlannedItem& i : n.items) h = Fnv1a(i.key, Fnv1a("\n", h));
+  char id[24];
+  std::snprintf(id, sizeof id, "ntf_%016llx", static_cast<unsigned long long>(h));
+  n.id = id;
+}
+
+using GroupKey = std::tuple<Instant, Channel, std::string>;
+
+std::vector<Notification> Collect(std::map<GroupKey, Notification>& groups) {
+  std::vector<Notification> out;
+  out.reserve(groups.size());
+  for (auto& [key, n] : groups) {
+    Finish(n);
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+void AddTo(std::map<GroupKey, Notification>& groups, Instant at, Channel channel,
+           const std::string& destination, PlannedItem item) {
+  auto [it, fresh] = groups.try_emplace(GroupKey{at, channel, destination});
+  Notification& n = it->second;
+  if (fresh) {
+    n.at = at;
+    n.channel = channel;
+    n.destination = destination;
+  }
+  n.items.push_back(std::move(item));
+}
+
+}  // namespace
+
+std::string_view ChannelName(Channel channel) {
+  return channel == Channel::kEmail ? "email" : "webhook";
+}
+
+std::string DeliveryKey(const Program& p, const Commitment& c, std::string_view stage_name,
+                        Channel channel, std::string_view destination) {
+  std::string due = c.due.instant ? std::to_string(c.due.instant->time_since_epoch().count())
+                                  : FormatIsoDate(c.due.date);
+  std::string key;
+  key.reserve(p.id.size() + c.id.size() + due.size() + stage_name.size() + destination.size() + 16);
+  key += p.id;
+  key += '/';
+  key += c.id;
+  key += '/';
+  key += due;
+  key += '/';
+  key += stage_name;
+  key += '/';
+  key += ChannelName(channel);
+  key += ':';
+  key += destination;
+  return key;
+}
+
+Planner::Planner(const Config& config) : config_(config) {
+  const auto& programs = config.store.programs;
+  for (uint32_t pi = 0; pi < programs.size(); ++pi) {
+    const Program& p = programs[pi];
+    for (uint32_t ci = 0; ci < p.commitments.size(); ++ci) {
+      const Commitment& c = p.commitments[ci];
+      for (const StageTime& st : StagesFor(c, config.ScheduleFor(p, c))) {
+        events_.push_back(Event{st.at, pi, ci, st.stage});
+      }
+    }
+  }
+  std::sort(events_.begin(), events_.end(), [](const Event& a, const Event& b) {
+    return std::tie(a.at, a.program, a.commitment) < std::tie(b.at, b.program, b.commitment);
+  });
+  events_.shrink_to_fit();
+}
+
+template <typename Add>
+void Planner::Expand(const Event& e, Instant send_at, const LedgerView& ledger, Add add) const {
+  const Program& p = config_.store.programs[e.program];
+  const Commitment& c = p.commitments[e.commitment];
+  const Schedule& s = config_.ScheduleFor(p, c);
+  std::string stage_name = StageName(e.stage, s);
+  auto item_for = [&](Channel channel, const std::string& destination) {
+    PlannedItem item;
+    item.program = &p;
+    item.commitment = &c;
+    item.schedule = &s;
+    item.stage = e.stage;
+    item.stage_name = stage_name;
+    item.stage_at = e.at;
+    item.days_left = static_cast<int>((c.due.date - LocalDate(send_at, s.zone)).count());
+    item.late = send_at - e.at > kLateAfter;
+    item.key = DeliveryKey(p, c, stage_name, channel, destination);
+    return item;
+  };
+  std::vector<const std::string*> emails;
+  for (const std::string& owner : config_.OwnersFor(p, c)) emails.push_back(&owner);
+  if (e.stage.kind == StageKind::kEscalation) {
+    for (const std::string& boss : s.escalate_to) {
+      bool dup = std::any_of(emails.begin(), emails.end(), [&](auto* x) { return *x == boss; });
+      if (!dup) emails.push_back(&boss);
+    }
+  }
+  for (const std::string* email : emails) {
+    PlannedItem item = item_for(Channel::kEmail, *email);
+    if (!ledger.Handled(item.key)) add(Channel::kEmail, *email, std::move(item));
+  }
+  for (const std::string& hook : p.webhooks) {
+    PlannedItem item = item_for(Channel::kWebhook, hook);
+    if (!ledger.Handled(item.key)) add(Channel::kWebhook, hook, std::move(item));
+  }
+}
+
+std::vector<Notification> Planner::Window(Instant from, Instant until,
+                                          const LedgerView& ledger) const {
+  auto by_at = [](const Event& e, Instant t) { return e.at < t; };
+  auto first = std::lower_bound(events_.begin(), events_.end(), from, by_at);
+  std::map<GroupKey, Notification> groups;
+  for (auto it = first; it != events_.end() && it->at <= until; ++it) {
+    Expand(*it, it->at, ledger, [&](Channel ch, const std::string& dest, PlannedItem item) {
+      AddTo(groups, it->at, ch, dest, std::move(item));
+    });
+  }
+  return Collect(groups);
+}
+
+DuePlan Planner::Due(Instant now, const LedgerView& ledger) const {
+  bool catch_up = ledger.planned_through && *ledger.planned_through < now;
+  auto by_at = [](const Event& e, Instant t) { return e.at < t; };
+  auto first = catch_up ? std::upper_bound(events_.begin(), events_.end(), *ledger.planned_through,
+                                           [](Instant t, const Event& e) { return t < e.at; })
+                        : std::lower_bound(events_.begin(), events_.end(), now, by_at);
+  // The newest unhandled stage per delivery target (part, channel,
+  // destination) wins; events come in time order, so a later one replaces.
+  using Target = std::tuple<uint32_t, uint32_t, Channel, std::string>;
+  std::map<Target, PlannedItem> newest;
+  DuePlan plan;
+  for (auto it = first; it != events_.end() && it->at <= now; ++it) {
+    Expand(*it, now, ledger, [&](Channel ch, const std::string& dest, PlannedItem item) {
+      auto [slot, fresh] = newest.try_emplace(Target{it->program, it->commitment, ch, dest});
+      if (!fresh) plan.skipped.push_back(std::move(slot->second));
+      slot->second = std::move(item);
+    });
+  }
+  std::map<GroupKey, Notification> groups;
+  for (auto& [target, item] : newest) {
+    AddTo(groups, now, std::get<2>(target), std::get<3>(target), std::move(item));
+  }
+  plan.notifications = Collect(groups);
+  return plan;
+}
+
+std::optional<Instant> Planner::NextInstant(Instant t) const {
+  auto it = std::upper_bound(events_.begin(), events_.end(), t,
+                             [](Instant x, const Event& e) { return x < e.at; });
+  if (it == events_.end()) return std::nullopt;
+  return it->at;
+}
+
+}  // namespace plazo

@@ -1,0 +1,109 @@
+// The planner: which notifications are due, to whom, with which items
+// (SPEC 5). A pure function of the configuration, the ledger (as data) and
+// instants passed in; it never reads the clock, the disk or the network.
+#ifndef PLAZO_PLANNER_PLANNER_H_
+#define PLAZO_PLANNER_PLANNER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/model.h"
+#include "planner/ledger_view.h"
+#include "planner/stages.h"
+
+namespace plazo {
+
+enum class Channel : uint8_t { kEmail, kWebhook };
+
+// "email" or "webhook".
+std::string_view ChannelName(Channel channel);
+
+// A stage sent this long after its instant counts as late.
+inline constexpr Duration kLateAfter = std::chrono::minutes(1);
+
+// One part at one stage for one destination, inside a notification.
+// Pointers refer into the Config the Planner was built from.
+struct PlannedItem {
+  const Program* program = nullptr;
+  const Commitment* commitment = nullptr;
+  const Schedule* schedule = nullptr;
+  Stage stage;
+  std::string stage_name;  // StageName()
+  Instant stage_at;        // the stage's own instant
+  int days_left = 0;       // due date minus the notification's local date
+  bool late = false;       // sent after its instant (catch-up)
+  std::string key;         // DeliveryKey(): the unit of exactly-once
+};
+
+// One message to one destination carrying every item due for it at one
+// instant (SPEC 5.2).
+struct Notification {
+  std::string id;  // stable: derived from destination, instant and item keys
+  Instant at;
+  Channel channel = Channel::kEmail;
+  std::string destination;  // an e-mail address or a webhook name
+  std::string kind;         // reminder, due, overdue or escalation: the most urgent item
+  std::vector<PlannedItem> items;  // overdue and escalation first, then by due date
+};
+
+// The result of asking what is due now.
+struct DuePlan {
+  std::vector<Notification> notifications;
+  // Older missed stages of the same part and destination, superseded by a
+  // later one in this plan: to be recorded as skipped when it is sent.
+  std::vector<PlannedItem> skipped;
+};
+
+// "program/commitment/due/stage/channel:destination": exactly once per
+// (commitment part, due date, stage, destination), SPEC 6.
+std::string DeliveryKey(const Program& p, const Commitment& c, std::string_view stage_name,
+                        Channel channel, std::string_view destination);
+
+// An index of every stage of every open part of one Config, sorted by
+// instant, so that queries cost a binary search plus their result. Build one
+// per loaded Config (the Config must outlive it); it is immutable after.
+class Planner {
+ public:
+  explicit Planner(const Config& config);
+
+  // Every unhandled stage with instant in [from, until], each sent at its own
+  // instant, grouped per destination and instant. Sorted by instant, then
+  // channel and destination.
+  std::vector<Notification> Window(Instant from, Instant until, const LedgerView& ledger) const;
+
+  // What the daemon sends when it wakes at now: unhandled stages after
+  // ledger.planned_through (or exactly at now, when the ledger has none or
+  // it is not before now). Per part and destination only the most recent such
+  // stage is sent, marked late when now is more than kLateAfter past it;
+  // older ones come back in skipped. All notifications are at now.
+  DuePlan Due(Instant now, const LedgerView& ledger) const;
+
+  // The earliest stage instant strictly after t, if any: when to wake next.
+  std::optional<Instant> NextInstant(Instant t) const;
+
+  // How many (part, stage) instants the index holds.
+  size_t size() const { return events_.size(); }
+
+ private:
+  struct Event {
+    Instant at;
+    uint32_t program;
+    uint32_t commitment;
+    Stage stage;
+  };
+
+  // Appends one PlannedItem per destination of event e, skipping handled
+  // keys, through add(channel, destination, item).
+  template <typename Add>
+  void Expand(const Event& e, Instant send_at, const LedgerView& ledger, Add add) const;
+
+  const Config& config_;
+  std::vector<Event> events_;
+};
+
+}  // namespace plazo
+
+#endif  // PLAZO_PLANNER_PLANNER_H_
