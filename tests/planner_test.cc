@@ -1,0 +1,272 @@
+// The planner: routing, grouping, ledger, catch-up, next instant, and
+// properties over generated stores.
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "config/load_config.h"
+#include "config/settings.h"
+#include "config/store.h"
+#include "config/time_text.h"
+#include "planner/planner.h"
+#include "tests/test_paths.h"
+
+namespace plazo {
+namespace {
+
+Instant At(const char* text) { return *ParseInstant(text, FindZone("America/Santiago")); }
+
+Config SampleConfig() {
+  ConfigSource source;
+  source.settings_path = testing::ExamplesDir() + "/plazod.toml";
+  Config config;
+  Diagnostics diags;
+  REQUIRE(LoadConfig(source, &config, &diags));
+  return config;
+}
+
+// A config with the example settings and one program made of commitments.
+Config WithProgram(const std::string& program_keys, const std::string& commitments) {
+  Config config;
+  Diagnostics diags;
+  REQUIRE(LoadSettings(testing::ExamplesDir() + "/plazod.toml", &config.settings, &diags));
+  Program p;
+  bool ok = ParseStoreFile("[program]\nid = \"p\"\nname = \"P\"\n" + program_keys + "\n" + commitments,
+                           "p.toml", config.settings, &p, &diags);
+  INFO(diags.ToString());
+  REQUIRE(ok);
+  config.store.programs.push_back(std::move(p));
+  return config;
+}
+
+std::vector<std::string> Keys(const std::vector<Notification>& ns) {
+  std::vector<std::string> keys;
+  for (const Notification& n : ns)
+    for (const PlannedItem& i : n.items) keys.push_back(i.key);
+  return keys;
+}
+
+TEST_CASE("on 2026-12-01 09:00 the sample sends commitment 8 part 2's before-30d to owner and webhook") {
+  Config config = SampleConfig();
+  Planner planner(config);
+  DuePlan plan = planner.Due(At("2026-12-01T09:00:00-03:00"), LedgerView{});
+  REQUIRE(plan.notifications.size() == 2);
+  const Notification& mail = plan.notifications[0];
+  CHECK(mail.channel == Channel::kEmail);
+  CHECK(mail.destination == "encargado.pil@example.gob.cl");
+  CHECK(mail.kind == "reminder");
+  REQUIRE(mail.items.size() == 1);
+  CHECK(mail.items[0].commitment->id == "c8-p2");
+  CHECK(mail.items[0].stage_name == "before-30d");
+  CHECK(mail.items[0].days_left == 30);
+  CHECK_FALSE(mail.items[0].late);
+  const Notification& hook = plan.notifications[1];
+  CHECK(hook.channel == Channel::kWebhook);
+  CHECK(hook.destination == "equipo-pil");
+  CHECK(plan.skipped.empty());
+}
+
+TEST_CASE("an officer with four parts due the same morning gets one digest") {
+  Config config = WithProgram("owners = [\"ana@example.gob.cl\"]",
+                              "[[commitment]]\nnumber = 1\ndue = 2026-12-30\n"
+                              "[[commitment]]\nnumber = 2\ndue = 2026-12-30\n"
+                              "[[commitment]]\nnumber = 3\ndue = 2026-12-30\nowners = [\"beto@example.gob.cl\"]\n"
+                              "[[commitment]]\nnumber = 4\ndue = 2026-12-23\n"
+                              "[[commitment]]\nnumber = 5\ndue = 2026-12-16\n");
+  // Wednesday 2026-12-23 09:00: before-7d of 1 and 2 (and of 3, for Beto),
+  // due of 4; 5 (overdue-1 on the 17th, overdue-2 on the 24th) has nothing.
+  auto ns = Planner(config).Window(At("2026-12-23T09:00:00-03:00"), At("2026-12-23T09:00:00-03:00"), {});
+  REQUIRE(ns.size() == 2);
+  CHECK(ns[0].destination == "ana@example.gob.cl");
+  CHECK(ns[0].kind == "due");
+  REQUIRE(ns[0].items.size() == 3);
+  CHECK(ns[0].items[0].commitment->id == "c4");  // the most urgent first
+  CHECK(ns[0].items[0].stage_name == "due");
+  CHECK(ns[0].items[1].commitment->id == "c1");
+  CHECK(ns[0].items[2].commitment->id == "c2");
+  CHECK(ns[1].destination == "beto@example.gob.cl");
+  CHECK(ns[1].items.size() == 1);
+}
+
+TEST_CASE("escalation goes to escalate_to as well as the owners, once each") {
+  Config config = WithProgram("owners = [\"jefatura.control@example.gob.cl\", \"ana@example.gob.cl\"]",
+                              "[[commitment]]\nnumber = 1\ndue = 2026-12-30\n");
+  auto ns = Planner(config).Window(At("2027-01-13T09:00:00-03:00"), At("2027-01-13T09:00:00-03:00"), {});
+  std::vector<std::string> destinations;
+  for (const Notification& n : ns) {
+    CHECK(n.kind == "escalation");
+    destinations.push_back(n.destination);
+  }
+  CHECK(destinations == std::vector<std::string>{"ana@example.gob.cl", "jefatura.control@example.gob.cl"});
+}
+
+TEST_CASE("handled deliveries are not planned again") {
+  Config config = SampleConfig();
+  Planner planner(config);
+  Instant t = At("2026-12-01T09:00:00-03:00");
+  auto all = planner.Window(t, t, {});
+  REQUIRE(all.size() == 2);
+  LedgerView ledger;
+  ledger.handled.insert(all[0].items[0].key);
+  auto rest = planner.Window(t, t, ledger);
+  REQUIRE(rest.size() == 1);
+  CHECK(rest[0].channel == Channel::kWebhook);
+}
+
+TEST_CASE("after downtime only the newest missed stage is sent, late; older ones are skipped") {
+  Config config = WithProgram("owners = [\"ana@example.gob.cl\"]", "[[commitment]]\nnumber = 1\ndue = 2026-12-30\n");
+  Planner planner(config);
+  LedgerView ledger;
+  ledger.planned_through = At("2026-12-10T00:00:00-03:00");
+  // Down from the 10th to the 24th at noon: before-14d (16th) and before-7d (23rd) missed.
+  DuePlan plan = planner.Due(At("2026-12-24T12:00:00-03:00"), ledger);
+  REQUIRE(plan.notifications.size() == 1);
+  const PlannedItem& item = plan.notifications[0].items.at(0);
+  CHECK(item.stage_name == "before-7d");
+  CHECK(item.late);
+  CHECK(item.days_left == 6);
+  CHECK(plan.notifications[0].at == At("2026-12-24T12:00:00-03:00"));
+  REQUIRE(plan.skipped.size() == 1);
+  CHECK(plan.skipped[0].stage_name == "before-14d");
+  // Without a previous run there is nothing to catch up on.
+  CHECK(planner.Due(At("2026-12-24T12:00:00-03:00"), LedgerView{}).notifications.empty());
+}
+
+TEST_CASE("the next instant is the earliest stage after t") {
+  Config config = SampleConfig();
+  Planner planner(config);
+  CHECK(planner.NextInstant(At("2026-11-25")) == At("2026-12-01T09:00:00-03:00"));
+  CHECK(planner.NextInstant(At("2026-12-01T09:00:00-03:00")) == At("2026-12-17T09:00:00-03:00"));
+  CHECK_FALSE(planner.NextInstant(At("2027-12-01")).has_value());
+}
+
+// ---- properties over generated stores -------------------------------------
+
+Config Generated(uint32_t seed, int parts) {
+  std::mt19937 rng(seed);
+  std::string commitments;
+  const char* statuses[] = {"en_evaluacion", "cumplido", "no_cumplido", "pendiente"};
+  for (int i = 1; i <= parts; ++i) {
+    int day = std::uniform_int_distribution<int>(0, 800)(rng);
+    Days due = *ParseIsoDate("2026-01-01") + date::days(day);
+    commitments += "[[commitment]]\nnumber = " + std::to_string(i) + "\n";
+    if (rng() % 5 == 0) {
+      commitments += "due = " + FormatIsoDate(due) + "T" + std::to_string(10 + rng() % 10) + ":30:00-03:00\n";
+    } else {
+      commitments += "due = " + FormatIsoDate(due) + "\n";
+    }
+    commitments += "status = \"" + std::string(statuses[rng() % 4]) + "\"\n";
+    if (rng() % 3 == 0) commitments += "owners = [\"o" + std::to_string(rng() % 4) + "@example.gob.cl\"]\n";
+  }
+  return WithProgram("owners = [\"ana@example.gob.cl\"]\nwebhooks = [\"equipo-pil\"]", commitments);
+}
+
+TEST_CASE("no delivery is planned twice across any split of a window") {
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    Config config = Generated(seed, 60);
+    Planner planner(config);
+    Instant from = At("2026-01-01"), until = At("2028-06-01");
+    std::vector<std::string> whole = Keys(planner.Window(from, until, {}));
+    std::mt19937 rng(seed);
+    std::vector<Instant> cuts;
+    for (int i = 0; i < 25; ++i) {
+      cuts.push_back(from + std::chrono::seconds(rng() % (until - from).count()));
+    }
+    std::sort(cuts.begin(), cuts.end());
+    std::vector<std::string> pieces;
+    Instant start = from;
+    for (Instant cut : cuts) {
+      if (cut <= start) continue;
+      auto part = Keys(planner.Window(start, cut - std::chrono::seconds(1), {}));
+      pieces.insert(pieces.end(), part.begin(), part.end());
+      start = cut;
+    }
+    auto last = Keys(planner.Window(start, until, {}));
+    pieces.insert(pieces.end(), last.begin(), last.end());
+    std::set<std::string> unique(pieces.begin(), pieces.end());
+    CHECK(unique.size() == pieces.size());
+    std::sort(whole.begin(), whole.end());
+    std::sort(pieces.begin(), pieces.end());
+    CHECK(pieces == whole);
+    CHECK(whole.size() > 500);
+  }
+}
+
+TEST_CASE("a daemon waking at every instant sends each stage exactly once, in order") {
+  Config config = Generated(7, 40);
+  Planner planner(config);
+  LedgerView ledger;
+  ledger.planned_through = At("2026-01-01");
+  std::map<std::pair<std::string, std::string>, Instant> last_at;  // (part, destination)
+  size_t sent = 0;
+  for (auto t = planner.NextInstant(*ledger.planned_through); t; t = planner.NextInstant(*t)) {
+    DuePlan plan = planner.Due(*t, ledger);
+    CHECK(plan.skipped.empty());
+    for (const Notification& n : plan.notifications) {
+      for (const PlannedItem& i : n.items) {
+        CHECK_FALSE(i.late);
+        CHECK(ledger.handled.insert(i.key).second);
+        auto& prev = last_at[{i.commitment->id, n.destination}];
+        CHECK(prev < i.stage_at);
+        prev = i.stage_at;
+        ++sent;
+      }
+    }
+    ledger.planned_through = *t;
+  }
+  CHECK(sent == Keys(planner.Window(At("2026-01-01"), At("2030-01-01"), {})).size());
+}
+
+TEST_CASE("every open part gets its stages in sequence order; fulfilled parts none") {
+  Config config = Generated(11, 80);
+  const Program& p = config.store.programs[0];
+  for (const Commitment& c : p.commitments) {
+    auto stages = StagesFor(c, config.ScheduleFor(p, c));
+    if (c.status == Status::kCumplido) {
+      CHECK(stages.empty());
+      continue;
+    }
+    REQUIRE_FALSE(stages.empty());
+    for (size_t i = 1; i < stages.size(); ++i) {
+      CHECK(stages[i - 1].at < stages[i].at);
+      const Stage &a = stages[i - 1].stage, &b = stages[i].stage;
+      bool ordered = a.kind < b.kind || (a.kind == b.kind && a.index < b.index) ||
+                     (a.kind == StageKind::kEscalation && b.kind == StageKind::kOverdue);
+      CHECK(ordered);
+    }
+  }
+}
+
+TEST_CASE("notification ids are stable across recomputation and differ by content") {
+  Config config = Generated(5, 50);
+  Planner a(config), b(config);
+  auto x = a.Window(At("2026-01-01"), At("2028-01-01"), {});
+  auto y = b.Window(At("2026-01-01"), At("2028-01-01"), {});
+  REQUIRE(x.size() == y.size());
+  std::set<std::string> ids;
+  for (size_t i = 0; i < x.size(); ++i) {
+    CHECK(x[i].id == y[i].id);
+    ids.insert(x[i].id);
+  }
+  CHECK(ids.size() == x.size());
+}
+
+TEST_CASE("the next instant agrees with a scan of every part's stages") {
+  Config config = Generated(9, 100);
+  Planner planner(config);
+  const Program& p = config.store.programs[0];
+  std::mt19937 rng(9);
+  for (int trial = 0; trial < 50; ++trial) {
+    Instant t = At("2026-01-01") + std::chrono::seconds(rng() % (86400LL * 900));
+    std::optional<Instant> best;
+    for (const Commitment& c : p.commitments)
+      for (const StageTime& st : StagesFor(c, config.ScheduleFor(p, c)))
+        if (st.at > t && (!best || st.at < *best)) best = st.at;
+    CHECK(planner.NextInstant(t) == best);
+  }
+}
+
+}  // namespace
+}  // namespace plazo
