@@ -263,6 +263,10 @@ void ReadSchedule(const std::string& name, const toml::table& t,
         }
       }
       std::sort(sc.before.rbegin(), sc.before.rend());
+      if (sc.before.size() > 50) {
+        diags.Add(r.Pos("before"), "'before' has " + std::to_string(sc.before.size()) +
+                                       " offsets; at most 50");
+      }
     } else {
       diags.Add(r.Pos("before"), "'before' must be an array of durations, not " +
                                      std::string(TypeWord(*n)));
@@ -270,7 +274,7 @@ void ReadSchedule(const std::string& name, const toml::table& t,
   }
   if (auto v = r.Bool("on_due")) sc.on_due = *v;
   if (auto v = r.DurationValue("overdue_every", true)) sc.overdue_every = *v;
-  if (auto v = r.Integer("overdue_max", 0, 1000)) sc.overdue_max = static_cast<int>(*v);
+  if (auto v = r.Integer("overdue_max", 0, 200)) sc.overdue_max = static_cast<int>(*v);
   if (auto v = r.DurationValue("escalate_after", false)) sc.escalate_after = *v;
   if (auto v = r.Emails("escalate_to")) sc.escalate_to = *v;
   if (auto v = r.Strings("workdays")) {

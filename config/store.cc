@@ -175,6 +175,7 @@ bool ParseStoreFile(std::string_view text, const std::string& name,
                   "'commitment' must be an array of tables: write each part as [[commitment]]");
         continue;
       }
+      p.commitments.reserve(p.commitments.size() + a->size());
       for (const toml::node& e : *a) {
         Commitment c;
         TableReader r(*e.as_table(), name, "[[commitment]]", local);
@@ -196,6 +197,12 @@ bool ParseStoreFile(std::string_view text, const std::string& name,
     }
   }
   if (!has_program) local.Add(SourcePos{name, 1, 1}, "missing [program] table");
+  // The planner indexes parts with 16 bits per file; far beyond any report.
+  if (p.commitments.size() > 65535) {
+    local.Add(SourcePos{name, 1, 1}, "too many commitment parts in one file (" +
+                                         std::to_string(p.commitments.size()) +
+                                         "; at most 65535): split the program");
+  }
   local.Sort();
   diags->Merge(local);
   if (!local.empty()) return false;

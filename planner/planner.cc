@@ -104,19 +104,29 @@ std::string DeliveryKey(const Program& p, const Commitment& c, std::string_view 
 
 Planner::Planner(const Config& config) : config_(config) {
   const auto& programs = config.store.programs;
+  // Reserve the most stages any part can have, so the index is built without
+  // regrowing (which would briefly need twice its memory).
+  size_t bound = 0;
+  for (const Program& p : programs) {
+    for (const Commitment& c : p.commitments) {
+      if (!c.IsOpen()) continue;
+      const Schedule& s = config.ScheduleFor(p, c);
+      bound += s.before.size() + 2 + static_cast<size_t>(s.overdue_max);
+    }
+  }
+  events_.reserve(bound);
   for (uint32_t pi = 0; pi < programs.size(); ++pi) {
     const Program& p = programs[pi];
-    for (uint32_t ci = 0; ci < p.commitments.size(); ++ci) {
+    for (size_t ci = 0; ci < p.commitments.size(); ++ci) {
       const Commitment& c = p.commitments[ci];
       for (const StageTime& st : StagesFor(c, config.ScheduleFor(p, c))) {
-        events_.push_back(Event{st.at, pi, ci, st.stage});
+        events_.push_back(Event{st.at, pi, static_cast<uint16_t>(ci), st.stage});
       }
     }
   }
   std::sort(events_.begin(), events_.end(), [](const Event& a, const Event& b) {
     return std::tie(a.at, a.program, a.commitment) < std::tie(b.at, b.program, b.commitment);
   });
-  events_.shrink_to_fit();
 }
 
 template <typename Add>
@@ -177,7 +187,7 @@ DuePlan Planner::Due(Instant now, const LedgerView& ledger) const {
                         : std::lower_bound(events_.begin(), events_.end(), now, by_at);
   // The newest unhandled stage per delivery target (part, channel,
   // destination) wins; events come in time order, so a later one replaces.
-  using Target = std::tuple<uint32_t, uint32_t, Channel, std::string>;
+  using Target = std::tuple<uint32_t, uint16_t, Channel, std::string>;
   std::map<Target, PlannedItem> newest;
   DuePlan plan;
   for (auto it = first; it != events_.end() && it->at <= now; ++it) {

@@ -88,10 +88,11 @@ class Planner {
   size_t size() const { return events_.size(); }
 
  private:
+  // 16 bytes: a store of 100,000 parts has about 1.5 million of these.
   struct Event {
     Instant at;
     uint32_t program;
-    uint32_t commitment;
+    uint16_t commitment;  // a store file holds at most 65,535 parts
     Stage stage;
   };
 

@@ -52,7 +52,7 @@ std::vector<StageTime> StagesFor(const Commitment& c, const Schedule& s) {
     Duration offset = s.before[i];
     Instant at = by_day && WholeDays(offset) ? on_day(c.due.date - AsDays(offset), true)
                                               : due_instant - offset;
-    out.push_back({{StageKind::kBefore, static_cast<uint16_t>(i)}, at});
+    out.push_back({{StageKind::kBefore, static_cast<uint8_t>(i)}, at});
   }
   if (s.on_due) {
     out.push_back({{StageKind::kDue, 0}, by_day ? on_day(c.due.date, true) : due_instant});
@@ -67,7 +67,7 @@ std::vector<StageTime> StagesFor(const Commitment& c, const Schedule& s) {
     } else {
       at = due_instant + (s.overdue_every.count() == 0 ? kDay : s.overdue_every * k);
     }
-    out.push_back({{StageKind::kOverdue, static_cast<uint16_t>(k)}, at});
+    out.push_back({{StageKind::kOverdue, static_cast<uint8_t>(k)}, at});
   }
   if (s.escalate_after) {
     Duration after = *s.escalate_after;

@@ -18,7 +18,7 @@ struct Stage {
   StageKind kind = StageKind::kDue;
   // kBefore: the index into Schedule::before (largest offset first);
   // kOverdue: k, from 1. Unused otherwise.
-  uint16_t index = 0;
+  uint8_t index = 0;
 
   friend bool operator==(const Stage&, const Stage&) = default;
 };

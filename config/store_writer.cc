@@ -1,0 +1,148 @@
+#include "config/store_writer.h"
+
+#include <cstdio>
+
+#include <date/date.h>
+
+#include "config/store.h"
+#include "config/time_text.h"
+
+namespace plazo {
+namespace {
+
+// The length of the valid UTF-8 sequence at s[i], or 0 when it is invalid
+// (overlong, surrogate, past U+10FFFF, truncated).
+size_t Utf8Length(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t n;
+  char32_t v, min;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2, v = c & 0x1F, min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3, v = c & 0x0F, min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4, v = c & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (n > s.size() - i) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    unsigned char d = static_cast<unsigned char>(s[i + k]);
+    if ((d & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (d & 0x3F);
+  }
+  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+  return n;
+}
+
+void Key(std::string& out, std::string_view key, std::string_view value) {
+  out += key;
+  out += " = ";
+  out += value;
+  out += '\n';
+}
+
+std::string Strings(const std::vector<std::string>& list) {
+  std::string out = "[";
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += TomlString(list[i]);
+  }
+  return out + "]";
+}
+
+std::string DueValue(const Due& due) {
+  if (due.instant) return date::format("%FT%TZ", *due.instant);
+  return FormatIsoDate(due.date);
+}
+
+}  // namespace
+
+std::string TomlString(std::string_view text) {
+  std::string out = "\"";
+  for (size_t i = 0; i < text.size();) {
+    char c = text[i];
+    unsigned char u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; ++i; continue;
+      case '\\': out += "\\\\"; ++i; continue;
+      case '\b': out += "\\b"; ++i; continue;
+      case '\t': out += "\\t"; ++i; continue;
+      case '\n': out += "\\n"; ++i; continue;
+      case '\f': out += "\\f"; ++i; continue;
+      case '\r': out += "\\r"; ++i; continue;
+      default: break;
+    }
+    if (u < 0x20 || u == 0x7F) {
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\u%04X", u);
+      out += escape;
+      ++i;
+      continue;
+    }
+    size_t n = Utf8Length(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++i;
+      continue;
+    }
+    out.append(text, i, n);
+    i += n;
+  }
+  return out + "\"";
+}
+
+std::string FormatStoreFile(const Program& p, std::string_view comment) {
+  std::string out;
+  while (!comment.empty()) {
+    size_t nl = comment.find('\n');
+    std::string_view line = comment.substr(0, nl);
+    out += '#';
+    if (!line.empty()) out += ' ';
+    // A comment runs to the end of its line and may hold no control
+    // characters other than tab.
+    for (char c : line) {
+      unsigned char u = static_cast<unsigned char>(c);
+      out += (u < 0x20 && c != '\t') || u == 0x7F ? ' ' : c;
+    }
+    out += '\n';
+    if (nl == std::string_view::npos) break;
+    comment.remove_prefix(nl + 1);
+  }
+  if (!out.empty()) out += '\n';
+
+  out += "[program]\n";
+  Key(out, "id", TomlString(p.id));
+  Key(out, "name", TomlString(p.name));
+  if (!p.ministry.empty()) Key(out, "ministry", TomlString(p.ministry));
+  if (!p.service.empty()) Key(out, "service", TomlString(p.service));
+  if (p.evaluation_year > 0) Key(out, "evaluation_year", std::to_string(p.evaluation_year));
+  if (p.report_date) Key(out, "report_date", FormatIsoDate(*p.report_date));
+  if (p.rating) Key(out, "rating", TomlString(StatusName(*p.rating)));
+  if (!p.observation.empty()) Key(out, "observation", TomlString(p.observation));
+  if (!p.schedule.empty()) Key(out, "schedule", TomlString(p.schedule));
+  Key(out, "owners", Strings(p.owners));
+  if (!p.webhooks.empty()) Key(out, "webhooks", Strings(p.webhooks));
+
+  for (const Commitment& c : p.commitments) {
+    out += "\n[[commitment]]\n";
+    Key(out, "id", TomlString(CommitmentId(c.number, c.part)));
+    Key(out, "number", std::to_string(c.number));
+    Key(out, "part", std::to_string(c.part));
+    Key(out, "recommendation", TomlString(c.recommendation));
+    Key(out, "text", TomlString(c.text));
+    Key(out, "verification", TomlString(c.verification));
+    Key(out, "due", DueValue(c.due));
+    Key(out, "status", TomlString(StatusName(c.status)));
+    if (c.status_date) Key(out, "status_date", FormatIsoDate(*c.status_date));
+    Key(out, "observation", TomlString(c.observation));
+    Key(out, "evidence", TomlString(c.evidence));
+    if (c.submitted) Key(out, "submitted", FormatIsoDate(*c.submitted));
+    if (!c.owners.empty()) Key(out, "owners", Strings(c.owners));
+    if (!c.schedule.empty()) Key(out, "schedule", TomlString(c.schedule));
+  }
+  return out;
+}
+
+}  // namespace plazo
