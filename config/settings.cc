@@ -59,8 +59,8 @@ void ReadDaemon(const toml::table& t, const std::string& file,
   if (auto v = r.String("store")) s.store = Resolve(base_dir, *v);
   if (auto v = r.String("state")) s.state = Resolve(base_dir, *v);
   if (auto v = r.String("timezone")) {
-    s.timezone = *v;
     ReadZone(*v, r.Pos("timezone"), &s.zone, diags);
+    s.timezone = *v;
   }
   if (auto v = r.String("language")) {
     if (*v == "es" || *v == "en") {
@@ -229,8 +229,8 @@ void ReadSchedule(const std::string& name, const toml::table& t,
                            "' must be lowercase letters, digits, '-', '_' or '.'");
   }
   if (auto v = r.String("timezone")) {
-    sc.timezone = *v;
     ReadZone(*v, r.Pos("timezone"), &sc.zone, diags);
+    sc.timezone = *v;
   }
   if (auto v = r.String("send_at")) {
     if (auto m = ParseClock(*v)) {

@@ -52,27 +52,27 @@ void ReadProgram(TableReader& r, const Settings& settings, Program& p) {
   p.pos = r.Pos();
   if (r.Require("id")) {
     if (auto v = r.String("id")) {
-      p.id = *v;
       if (!IsSlug(*v)) {
         r.diags().Add(r.Pos("id"), "program id \"" + *v +
                                        "\" must be a slug: lowercase letters, digits, '-', '_' or '.'");
       }
+      p.id = std::move(*v);
     }
   }
   if (r.Require("name")) {
-    if (auto v = r.String("name")) p.name = *v;
+    if (auto v = r.String("name")) p.name = std::move(*v);
   }
-  if (auto v = r.String("ministry")) p.ministry = *v;
-  if (auto v = r.String("service")) p.service = *v;
+  if (auto v = r.String("ministry")) p.ministry = std::move(*v);
+  if (auto v = r.String("service")) p.service = std::move(*v);
   if (auto v = r.Integer("evaluation_year", 1990, 2100)) p.evaluation_year = static_cast<int>(*v);
-  if (auto v = r.Date("report_date")) p.report_date = *v;
+  if (auto v = r.Date("report_date")) p.report_date = std::move(*v);
   if (r.Get("rating")) p.rating = ReadStatus(r, "rating");
-  if (auto v = r.String("observation")) p.observation = *v;
+  if (auto v = r.String("observation")) p.observation = std::move(*v);
   if (auto v = r.String("schedule")) {
-    p.schedule = *v;
     CheckSchedule(r, *v, settings);
+    p.schedule = std::move(*v);
   }
-  if (auto v = r.Emails("owners")) p.owners = *v;
+  if (auto v = r.Emails("owners")) p.owners = std::move(*v);
   if (auto v = r.Strings("webhooks")) {
     const toml::array& a = *r.Get("webhooks")->as_array();
     for (size_t i = 0; i < v->size(); ++i) {
@@ -84,7 +84,7 @@ void ReadProgram(TableReader& r, const Settings& settings, Program& p) {
                           KnownList(Keys(settings.webhooks), "[webhook.NAME]"));
       }
     }
-    p.webhooks = *v;
+    p.webhooks = std::move(*v);
   }
   r.Finish();
 }
@@ -115,23 +115,23 @@ void ReadCommitment(TableReader& r, const Settings& settings, Commitment& c) {
     }
   }
   c.id = expected;
-  if (auto v = r.String("recommendation")) c.recommendation = *v;
-  if (auto v = r.String("text")) c.text = *v;
-  if (auto v = r.String("verification")) c.verification = *v;
+  if (auto v = r.String("recommendation")) c.recommendation = std::move(*v);
+  if (auto v = r.String("text")) c.text = std::move(*v);
+  if (auto v = r.String("verification")) c.verification = std::move(*v);
   if (r.Require("due")) {
-    if (auto v = r.DateOrInstant("due")) c.due = *v;
+    if (auto v = r.DateOrInstant("due")) c.due = std::move(*v);
   }
   if (r.Get("status")) {
     if (auto s = ReadStatus(r, "status")) c.status = *s;
   }
-  if (auto v = r.Date("status_date")) c.status_date = *v;
-  if (auto v = r.String("observation")) c.observation = *v;
-  if (auto v = r.String("evidence")) c.evidence = *v;
-  if (auto v = r.Date("submitted")) c.submitted = *v;
-  if (auto v = r.Emails("owners")) c.owners = *v;
+  if (auto v = r.Date("status_date")) c.status_date = std::move(*v);
+  if (auto v = r.String("observation")) c.observation = std::move(*v);
+  if (auto v = r.String("evidence")) c.evidence = std::move(*v);
+  if (auto v = r.Date("submitted")) c.submitted = std::move(*v);
+  if (auto v = r.Emails("owners")) c.owners = std::move(*v);
   if (auto v = r.String("schedule")) {
-    c.schedule = *v;
     CheckSchedule(r, *v, settings);
+    c.schedule = std::move(*v);
   }
   r.Finish();
 }
