@@ -2,12 +2,14 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <ostream>
 
 #include "config/load_config.h"
 #include "config/time_text.h"
 #include "daemon/cli.h"
 #include "daemon/json_output.h"
+#include "ledger/ledger.h"
 #include "planner/status.h"
 
 namespace plazo {
@@ -70,9 +72,18 @@ bool ReadInstantOption(const Options& options, std::string_view name, const Conf
 }
 
 bool ReadLedgerView(const Config& config, LedgerView* out, std::ostream& err) {
-  (void)config;
-  (void)err;
   *out = LedgerView{};
+  std::string error;
+  std::unique_ptr<Ledger> ledger = Ledger::OpenReadOnly(LedgerPath(config.settings.state), &error);
+  if (!ledger) {
+    if (error.empty()) return true;  // no ledger yet: nothing handled
+    err << "plazod: " << error << "\n";
+    return false;
+  }
+  if (!ledger->LoadView(out, &error)) {
+    err << "plazod: " << error << "\n";
+    return false;
+  }
   return true;
 }
 

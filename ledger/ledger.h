@@ -1,0 +1,246 @@
+// The ledger: plazo's memory on disk (SPEC 6). One SQLite file, in WAL mode
+// with synchronous=FULL, holding
+// - every delivery the daemon has dealt with, keyed by the planner's delivery
+//   key (one commitment part, due date, stage and destination), so that each
+//   is sent exactly once across restarts and reloads;
+// - how far the daemon has planned (planned_through), for catch-up;
+// - the durable outbox: each notification to send, its rendered message, its
+//   retry state, and a log of every attempt.
+//
+// The rule that makes "kill -9 loses nothing" true: a notification and its
+// deliveries are committed to disk in one transaction (Enqueue) before any
+// byte goes out, and each attempt's outcome is committed in one transaction
+// (RecordAttempt) after. A crash in between leaves the entry pending, so it
+// is sent again with the same id: only a delivery in flight may repeat.
+//
+// The ledger never reads the clock: every time it stores is passed in, so
+// tests are deterministic. Times are stored as Unix seconds.
+#ifndef PLAZO_LEDGER_LEDGER_H_
+#define PLAZO_LEDGER_LEDGER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/model.h"
+#include "planner/ledger_view.h"
+
+struct sqlite3;
+
+namespace plazo {
+
+class LedgerStatements;  // ledger/statements.h
+
+// Where a delivery (one key) stands.
+enum class DeliveryState {
+  kPending,  // in the outbox, not yet delivered
+  kSent,     // delivered
+  kFailed,   // the last attempt failed; a retry is scheduled
+  kGivenUp,  // failed for good (permanent error or out of time)
+  kSkipped,  // a missed stage superseded by a later one (catch-up)
+};
+
+// "pending", "sent", "failed", "given_up", "skipped": the stored spelling.
+std::string_view DeliveryStateName(DeliveryState state);
+// The inverse of DeliveryStateName; nullopt for any other text.
+std::optional<DeliveryState> ParseDeliveryState(std::string_view name);
+
+// One delivery key's record.
+struct DeliveryRecord {
+  std::string key;              // opaque, made by the planner (DeliveryKey)
+  std::string notification_id;  // the outbox entry carrying it; empty for skipped
+  DeliveryState state = DeliveryState::kPending;
+  Instant planned_at{};         // the stage's planned instant
+  Instant recorded_at{};        // when last written; set by the ledger on write
+};
+
+// Where an outbox entry stands.
+enum class OutboxState {
+  kPending,  // to be attempted at next_attempt_at
+  kSent,
+  kGivenUp,
+};
+
+// "pending", "sent", "given_up".
+std::string_view OutboxStateName(OutboxState state);
+std::optional<OutboxState> ParseOutboxState(std::string_view name);
+
+// One notification in the outbox: one message to one destination.
+struct OutboxEntry {
+  std::string notification_id;  // stable across retries (webhook-id, Message-ID)
+  std::string channel;          // "email" or "webhook"
+  std::string destination;      // an e-mail address or a webhook name
+  std::string kind;             // reminder, due, overdue, escalation, test
+  std::string payload;          // the rendered message; bytes, opaque here
+  // The fields below are the ledger's to keep: Enqueue ignores them, reads
+  // fill them in.
+  OutboxState state = OutboxState::kPending;
+  int attempts = 0;             // attempts made so far, successful or not
+  Instant created_at{};         // when enqueued
+  Instant next_attempt_at{};    // when the next attempt is due (pending only)
+  std::string last_error;       // detail of the latest failed attempt
+  std::optional<Instant> sent_at;
+};
+
+// The outcome of one delivery attempt, as the sender saw it.
+struct AttemptResult {
+  bool ok = false;
+  // Retrying cannot help (e.g. a 4xx other than 408/429, a rejected address).
+  bool permanent = false;
+  std::string detail;  // e.g. "HTTP 503", "connection refused"; never a secret
+  // When to try again (see backoff.h); nullopt gives up.
+  std::optional<Instant> retry_at;
+};
+
+// One line of an entry's attempt log.
+struct AttemptRecord {
+  Instant at{};
+  bool ok = false;
+  bool permanent = false;
+  std::string detail;
+};
+
+// Outbox entries by state, for `plazod status` and the metrics.
+struct LedgerCounts {
+  int64_t pending = 0;
+  int64_t sent = 0;
+  int64_t given_up = 0;
+};
+
+// The ledger file inside the state folder ([daemon] state).
+std::string LedgerPath(const std::string& state_dir);
+
+// An open ledger. Not thread-safe: use one Ledger from one thread at a time
+// (each process or thread that needs the file opens its own; SQLite locking
+// keeps them consistent, waiting up to a few seconds for each other).
+//
+// Every method returns false and sets *error (naming the file) on a database
+// error; a failed write changes nothing, since each write is one
+// transaction. Methods that write fail on a ledger opened read-only.
+class Ledger {
+ public:
+  // Opens the ledger at path for reading and writing, creating the file if
+  // needed, and brings its schema up to date (schema.h). The folder holding
+  // path must exist: the ledger does not create it (systemd's StateDirectory=
+  // or the package does, with the right owner and mode). Returns nullptr and
+  // sets *error when the folder is missing, the file is not a plazo ledger,
+  // its schema version is newer than this binary knows, or SQLite fails.
+  static std::unique_ptr<Ledger> Open(const std::string& path, std::string* error);
+
+  // Opens the ledger at path for reading only (`plazod plan`): creates no
+  // file, writes nothing, migrates nothing. When path does not exist, or is
+  // an empty file, returns nullptr with *error cleared: the caller treats
+  // that as an empty ledger. Returns nullptr with *error set when the file
+  // cannot be read, is not a plazo ledger, or has another schema version
+  // than this binary's.
+  static std::unique_ptr<Ledger> OpenReadOnly(const std::string& path, std::string* error);
+
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  const std::string& path() const { return path_; }
+  bool read_only() const { return read_only_; }
+
+  // --- Deliveries ---
+
+  // Replaces *out with every delivery key in any state, and planned_through,
+  // read in one consistent snapshot.
+  bool LoadView(LedgerView* out, std::string* error);
+
+  // Writes records in one transaction, stamping recorded_at = now. A key not
+  // yet in the ledger is inserted as given. A key already there keeps its
+  // first record (notification id and planned_at included) and changes state
+  // only forward along
+  //     pending -> failed -> sent | given_up
+  // (pending may also go straight to sent or given_up). sent, given_up and
+  // skipped are final: in particular skipped never overwrites anything, and
+  // nothing overwrites sent. A write that does not advance is ignored, not
+  // an error, so replaying a batch after a crash is harmless.
+  bool Record(const std::vector<DeliveryRecord>& records, Instant now, std::string* error);
+
+  // Finds the record of key; *out is nullopt when the key is not recorded.
+  bool FindDelivery(const std::string& key, std::optional<DeliveryRecord>* out,
+                    std::string* error);
+
+  // Sets planned_through to t (see LedgerView); read back through LoadView.
+  // Plain assignment: the caller decides whether it may move backwards.
+  bool SetPlannedThrough(Instant t, std::string* error);
+
+  // --- Outbox ---
+
+  // In one transaction: adds entry as pending, due at now with no attempts,
+  // and records each of items under the entry's notification id as pending
+  // (by Record's rule, so a key already handled keeps its record; the item's
+  // own notification_id and state are ignored). This is the commit that must
+  // reach the disk before anything is sent.
+  //
+  // Idempotent: when an entry with this notification id exists already, in
+  // any state, nothing changes and the call succeeds, so a caller that
+  // crashed before noting its own progress may enqueue again. Errors: an
+  // empty notification id, a channel other than "email" or "webhook", and
+  // database errors.
+  bool Enqueue(const OutboxEntry& entry, const std::vector<DeliveryRecord>& items, Instant now,
+               std::string* error);
+
+  // Replaces *out with at most limit pending entries whose next_attempt_at
+  // is at or before now, longest overdue first (by next_attempt_at, then
+  // created_at, then id).
+  bool DueEntries(Instant now, size_t limit, std::vector<OutboxEntry>* out, std::string* error);
+
+  // Replaces *out with every pending entry, in DueEntries' order, whenever
+  // due: what a restarted daemon still has to deliver.
+  bool PendingEntries(std::vector<OutboxEntry>* out, std::string* error);
+
+  // Sets *out to the earliest next_attempt_at of any pending entry, or
+  // nullopt when nothing is pending: when the sender must wake next.
+  bool NextAttempt(std::optional<Instant>* out, std::string* error);
+
+  // Finds one entry by id, in any state; *out is nullopt when there is none.
+  bool FindEntry(const std::string& notification_id, std::optional<OutboxEntry>* out,
+                 std::string* error);
+
+  // Logs one attempt at now and applies its outcome, in one transaction:
+  // - ok: the entry becomes sent (sent_at = now) and its deliveries sent;
+  // - failed with permanent set, or without retry_at: the entry and its
+  //   deliveries become given_up, last_error = detail;
+  // - failed otherwise: the entry stays pending with next_attempt_at =
+  //   retry_at and last_error = detail; its pending deliveries become failed.
+  // attempts grows by one in every case. An entry already sent or given up
+  // keeps its state (the attempt is still logged). Error: no entry with this
+  // id.
+  bool RecordAttempt(const std::string& notification_id, const AttemptResult& result,
+                     Instant now, std::string* error);
+
+  // Replaces *out with the attempt log of one entry, oldest first.
+  bool Attempts(const std::string& notification_id, std::vector<AttemptRecord>* out,
+                std::string* error);
+
+  // Counts outbox entries by state.
+  bool Counts(LedgerCounts* out, std::string* error);
+
+  // Replaces *out with every given-up entry, most recently created first,
+  // for `plazod status`.
+  bool GivenUp(std::vector<OutboxEntry>* out, std::string* error);
+
+ private:
+  Ledger(sqlite3* db, std::string path, bool read_only);
+
+  // The error text for a failed SQLite call while doing what.
+  std::string Failure(std::string_view what) const;
+  // Sets *error and returns false when the ledger is read-only.
+  bool CheckWritable(std::string_view what, std::string* error) const;
+
+  sqlite3* db_;
+  std::string path_;
+  bool read_only_;
+  std::unique_ptr<LedgerStatements> statements_;
+};
+
+}  // namespace plazo
+
+#endif  // PLAZO_LEDGER_LEDGER_H_

@@ -1,0 +1,236 @@
+// The outbox half of the Ledger (ledger.h): entries, attempts, counts.
+#include "ledger/ledger.h"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <utility>
+
+#include "ledger/sqlite_query.h"
+#include "ledger/statements.h"
+
+namespace plazo {
+namespace {
+
+using sqlite::Query;
+using sqlite::Transaction;
+using enum LedgerStatements::Id;
+
+// Reads one row of the entry columns (statements.h).
+OutboxEntry ReadEntry(const Query& q) {
+  OutboxEntry e;
+  e.notification_id = q.ColumnBytes(0);
+  e.channel = q.ColumnBytes(1);
+  e.destination = q.ColumnBytes(2);
+  e.kind = q.ColumnBytes(3);
+  e.payload = q.ColumnBytes(4);
+  // The CHECK constraint admits only known states.
+  e.state = ParseOutboxState(q.ColumnBytes(5)).value_or(OutboxState::kPending);
+  e.attempts = static_cast<int>(q.ColumnInt(6));
+  e.created_at = q.ColumnTime(7);
+  e.next_attempt_at = q.ColumnTime(8);
+  e.last_error = q.ColumnBytes(9);
+  if (!q.ColumnIsNull(10)) e.sent_at = q.ColumnTime(10);
+  return e;
+}
+
+bool ReadEntries(Query& q, std::vector<OutboxEntry>* out) {
+  out->clear();
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out->push_back(ReadEntry(q));
+  return rc == SQLITE_DONE;
+}
+
+}  // namespace
+
+bool Ledger::Enqueue(const OutboxEntry& entry, const std::vector<DeliveryRecord>& items,
+                     Instant now, std::string* error) {
+  if (!CheckWritable("cannot enqueue", error)) return false;
+  if (entry.notification_id.empty()) {
+    *error = path_ + ": cannot enqueue a notification without an id";
+    return false;
+  }
+  if (entry.channel != "email" && entry.channel != "webhook") {
+    *error = path_ + ": cannot enqueue " + entry.notification_id + ": unknown channel \"" +
+             entry.channel + "\" (email or webhook)";
+    return false;
+  }
+  Transaction tx = statements_->Write();
+  bool ok = tx.Begin() && statements_->Use(kInsertEntry)
+                              .Text(entry.notification_id)
+                              .Text(entry.channel)
+                              .Text(entry.destination)
+                              .Text(entry.kind)
+                              .Blob(entry.payload)
+                              .Time(now)
+                              .Run();
+  // No change: the entry was there already, and with it its items.
+  const bool inserted = ok && sqlite3_changes(db_) == 1;
+  for (size_t i = 0; inserted && ok && i < items.size(); ++i) {
+    ok = statements_->Use(kRecordDelivery)
+             .Text(items[i].key)
+             .Text(entry.notification_id)
+             .Text(DeliveryStateName(DeliveryState::kPending))
+             .Time(items[i].planned_at)
+             .Time(now)
+             .Run();
+  }
+  if (!ok || !tx.Commit()) {
+    *error = Failure("cannot enqueue " + entry.notification_id);
+    return false;
+  }
+  return true;
+}
+
+bool Ledger::DueEntries(Instant now, size_t limit, std::vector<OutboxEntry>* out,
+                        std::string* error) {
+  const int64_t max = INT64_MAX;
+  Query q = statements_->Use(kSelectDue);
+  q.Time(now).Int(limit > static_cast<uint64_t>(max) ? max : static_cast<int64_t>(limit));
+  if (!ReadEntries(q, out)) {
+    *error = Failure("cannot read the outbox");
+    return false;
+  }
+  return true;
+}
+
+bool Ledger::PendingEntries(std::vector<OutboxEntry>* out, std::string* error) {
+  Query q = statements_->Use(kSelectPending);
+  if (!ReadEntries(q, out)) {
+    *error = Failure("cannot read the outbox");
+    return false;
+  }
+  return true;
+}
+
+bool Ledger::NextAttempt(std::optional<Instant>* out, std::string* error) {
+  out->reset();
+  Query q = statements_->Use(kSelectNextAttempt);
+  int rc = q.Step();
+  if (rc == SQLITE_ROW) *out = q.ColumnTime(0);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    *error = Failure("cannot read the outbox");
+    return false;
+  }
+  return true;
+}
+
+bool Ledger::FindEntry(const std::string& notification_id, std::optional<OutboxEntry>* out,
+                       std::string* error) {
+  out->reset();
+  Query q = statements_->Use(kSelectEntry);
+  int rc = q.Text(notification_id).Step();
+  if (rc == SQLITE_ROW) *out = ReadEntry(q);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    *error = Failure("cannot read outbox entry " + notification_id);
+    return false;
+  }
+  return true;
+}
+
+bool Ledger::RecordAttempt(const std::string& notification_id, const AttemptResult& result,
+                           Instant now, std::string* error) {
+  const std::string what = "cannot record an attempt of " + notification_id;
+  if (!CheckWritable(what, error)) return false;
+  Transaction tx = statements_->Write();
+  if (!tx.Begin()) {
+    *error = Failure(what);
+    return false;
+  }
+  std::optional<OutboxState> state;
+  {
+    Query q = statements_->Use(kSelectEntryState);
+    int rc = q.Text(notification_id).Step();
+    if (rc == SQLITE_ROW) state = ParseOutboxState(q.ColumnBytes(0));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      *error = Failure(what);
+      return false;
+    }
+  }
+  if (!state) {
+    *error = path_ + ": " + what + ": no such outbox entry";
+    return false;
+  }
+  bool ok = statements_->Use(kInsertAttempt)
+                .Text(notification_id)
+                .Time(now)
+                .Int(result.ok)
+                .Int(result.permanent)
+                .Text(result.detail)
+                .Run();
+  // Where the entry and its deliveries go; a finished entry stays put.
+  std::optional<DeliveryState> deliveries;
+  if (ok && *state != OutboxState::kPending) {
+    ok = statements_->Use(kEntryCountAttempt).Text(notification_id).Run();
+  } else if (ok && result.ok) {
+    ok = statements_->Use(kEntrySent).Text(notification_id).Time(now).Run();
+    deliveries = DeliveryState::kSent;
+  } else if (ok && (result.permanent || !result.retry_at)) {
+    ok = statements_->Use(kEntryGivenUp).Text(notification_id).Text(result.detail).Run();
+    deliveries = DeliveryState::kGivenUp;
+  } else if (ok) {
+    ok = statements_->Use(kEntryRetry)
+             .Text(notification_id)
+             .Time(*result.retry_at)
+             .Text(result.detail)
+             .Run();
+    deliveries = DeliveryState::kFailed;
+  }
+  if (ok && deliveries) {
+    ok = statements_->Use(kAdvanceDeliveries)
+             .Text(notification_id)
+             .Text(DeliveryStateName(*deliveries))
+             .Time(now)
+             .Run();
+  }
+  if (!ok || !tx.Commit()) {
+    *error = Failure(what);
+    return false;
+  }
+  return true;
+}
+
+bool Ledger::Attempts(const std::string& notification_id, std::vector<AttemptRecord>* out,
+                      std::string* error) {
+  out->clear();
+  Query q = statements_->Use(kSelectAttempts);
+  q.Text(notification_id);
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    out->push_back({q.ColumnTime(0), q.ColumnInt(1) != 0, q.ColumnInt(2) != 0, q.ColumnBytes(3)});
+  }
+  if (rc != SQLITE_DONE) {
+    *error = Failure("cannot read the attempts of " + notification_id);
+    return false;
+  }
+  return true;
+}
+
+bool Ledger::Counts(LedgerCounts* out, std::string* error) {
+  *out = LedgerCounts{};
+  Query q = statements_->Use(kCountByState);
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    std::optional<OutboxState> state = ParseOutboxState(q.ColumnBytes(0));
+    int64_t n = q.ColumnInt(1);
+    if (state == OutboxState::kPending) out->pending = n;
+    if (state == OutboxState::kSent) out->sent = n;
+    if (state == OutboxState::kGivenUp) out->given_up = n;
+  }
+  if (rc != SQLITE_DONE) {
+    *error = Failure("cannot count the outbox");
+    return false;
+  }
+  return true;
+}
+
+bool Ledger::GivenUp(std::vector<OutboxEntry>* out, std::string* error) {
+  Query q = statements_->Use(kSelectGivenUp);
+  if (!ReadEntries(q, out)) {
+    *error = Failure("cannot read the outbox");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace plazo

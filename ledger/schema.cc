@@ -1,0 +1,156 @@
+#include "ledger/schema.h"
+
+#include "ledger/sqlite_query.h"
+
+namespace plazo {
+namespace {
+
+using sqlite::Exec;
+using sqlite::RollbackIfOpen;
+
+// Version 1. STRICT tables make SQLite enforce the column types, and the
+// CHECK constraints keep every state a known word, so a bug elsewhere fails
+// loudly instead of writing a row the daemon would misread after a restart.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE deliveries (
+  key TEXT PRIMARY KEY NOT NULL,
+  notification_id TEXT,
+  state TEXT NOT NULL
+    CHECK (state IN ('pending', 'sent', 'failed', 'given_up', 'skipped')),
+  planned_at INTEGER NOT NULL,
+  recorded_at INTEGER NOT NULL
+) WITHOUT ROWID, STRICT;
+
+-- RecordAttempt updates the deliveries of one notification.
+CREATE INDEX deliveries_by_notification ON deliveries (notification_id)
+  WHERE notification_id IS NOT NULL;
+
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+) WITHOUT ROWID, STRICT;
+
+CREATE TABLE outbox (
+  notification_id TEXT PRIMARY KEY NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+  destination TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'given_up')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  sent_at INTEGER
+) STRICT;
+
+-- DueEntries, PendingEntries, NextAttempt and Counts all select by state,
+-- the first three ordered by next_attempt_at.
+CREATE INDEX outbox_by_state_next ON outbox (state, next_attempt_at);
+
+CREATE TABLE attempts (
+  notification_id TEXT NOT NULL
+    REFERENCES outbox (notification_id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  ok INTEGER NOT NULL,
+  permanent INTEGER NOT NULL,
+  detail TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX attempts_by_notification ON attempts (notification_id, at);
+
+PRAGMA application_id = 1886151034;
+)sql";
+
+static_assert(kLedgerApplicationId == 1886151034, "kV1 spells the id in decimal");
+
+std::string NewerError(int version, int latest) {
+  return "schema version " + std::to_string(version) + " is newer than this plazod knows (" +
+         std::to_string(latest) + "); run a plazod at least as new as the one that wrote it";
+}
+
+// The body of Apply, inside its transaction: commits when it applied m.
+bool ApplyLocked(sqlite3* db, const Migration& m, int latest, int* version,
+                 std::string* error) {
+  int current = 0;
+  if (!ReadSchemaVersion(db, &current, error)) return false;
+  if (current > latest) {
+    *error = NewerError(current, latest);
+    return false;
+  }
+  if (current >= m.version) {  // another process got there first
+    *version = current;
+    return true;
+  }
+  if (current == 0) {
+    int64_t tables = 0;
+    if (!sqlite::QueryInt(db, "SELECT count(*) FROM sqlite_master", &tables, error)) {
+      return false;
+    }
+    if (tables > 0) {
+      *error = "not a plazo ledger: the database has tables but no schema version";
+      return false;
+    }
+  }
+  std::string step_error;
+  if (!Exec(db, std::string(m.sql), &step_error) ||
+      !Exec(db, "PRAGMA user_version = " + std::to_string(m.version), &step_error) ||
+      !Exec(db, "COMMIT", &step_error)) {
+    *error = "migration to schema version " + std::to_string(m.version) +
+             " failed: " + step_error;
+    return false;
+  }
+  *version = m.version;
+  return true;
+}
+
+// Applies migration m in one transaction. *version is the database's version
+// before and after.
+bool Apply(sqlite3* db, const Migration& m, int latest, int* version, std::string* error) {
+  if (!Exec(db, "BEGIN IMMEDIATE", error)) return false;
+  bool ok = ApplyLocked(db, m, latest, version, error);
+  RollbackIfOpen(db);  // a no-op after COMMIT
+  return ok;
+}
+
+}  // namespace
+
+const std::vector<Migration>& LedgerMigrations() {
+  static const std::vector<Migration> migrations = {
+      {1, kV1},
+  };
+  return migrations;
+}
+
+int LedgerSchemaVersion() { return LedgerMigrations().back().version; }
+
+bool ReadSchemaVersion(sqlite3* db, int* version, std::string* error) {
+  int64_t v = 0;
+  if (!sqlite::QueryInt(db, "PRAGMA user_version", &v, error)) return false;
+  *version = static_cast<int>(v);
+  return true;
+}
+
+bool Migrate(sqlite3* db, const std::vector<Migration>& migrations, std::string* error) {
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int>(i) + 1) {
+      *error = "migration list is not numbered 1, 2, ... (entry " + std::to_string(i + 1) +
+               " has version " + std::to_string(migrations[i].version) + ")";
+      return false;
+    }
+  }
+  const int latest = static_cast<int>(migrations.size());
+  int version = 0;
+  if (!ReadSchemaVersion(db, &version, error)) return false;
+  if (version > latest) {
+    *error = NewerError(version, latest);
+    return false;
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= version) continue;
+    if (!Apply(db, m, latest, &version, error)) return false;
+  }
+  return true;
+}
+
+}  // namespace plazo

@@ -1,0 +1,74 @@
+#include "ledger/statements.h"
+
+namespace plazo {
+namespace {
+
+// Record's rule (ledger.h) as SQL: may a delivery in state `old` move to
+// state `next`? Used by both statements that change a delivery's state.
+#define PLAZO_ADVANCES(old, next)                                          \
+  "((" old " = 'pending' AND " next " IN ('failed', 'sent', 'given_up'))" \
+  " OR (" old " = 'failed' AND " next " IN ('sent', 'given_up')))"
+
+#define PLAZO_ENTRY_COLUMNS                                                    \
+  "SELECT notification_id, channel, destination, kind, payload, state, attempts," \
+  " created_at, next_attempt_at, last_error, sent_at FROM outbox "
+
+constexpr std::array<const char*, LedgerStatements::kCount> kSqlText = {
+    "BEGIN IMMEDIATE",
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "SELECT key FROM deliveries",
+    "SELECT value FROM meta WHERE key = ?1",
+    "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    "INSERT INTO deliveries (key, notification_id, state, planned_at, recorded_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)"
+    " ON CONFLICT (key) DO UPDATE SET state = excluded.state, recorded_at = excluded.recorded_at"
+    " WHERE " PLAZO_ADVANCES("deliveries.state", "excluded.state"),
+    "SELECT key, notification_id, state, planned_at, recorded_at FROM deliveries WHERE key = ?1",
+    "INSERT INTO outbox (notification_id, channel, destination, kind, payload, state, attempts,"
+    " created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6)"
+    " ON CONFLICT (notification_id) DO NOTHING",
+    PLAZO_ENTRY_COLUMNS "WHERE state = 'pending' AND next_attempt_at <= ?1"
+                        " ORDER BY next_attempt_at, created_at, notification_id LIMIT ?2",
+    PLAZO_ENTRY_COLUMNS "WHERE state = 'pending'"
+                        " ORDER BY next_attempt_at, created_at, notification_id",
+    "SELECT next_attempt_at FROM outbox WHERE state = 'pending'"
+    " ORDER BY next_attempt_at LIMIT 1",
+    PLAZO_ENTRY_COLUMNS "WHERE notification_id = ?1",
+    "SELECT state FROM outbox WHERE notification_id = ?1",
+    "INSERT INTO attempts (notification_id, at, ok, permanent, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+    "UPDATE outbox SET state = 'sent', sent_at = ?2, attempts = attempts + 1"
+    " WHERE notification_id = ?1",
+    "UPDATE outbox SET state = 'given_up', last_error = ?2, attempts = attempts + 1"
+    " WHERE notification_id = ?1",
+    "UPDATE outbox SET next_attempt_at = ?2, last_error = ?3, attempts = attempts + 1"
+    " WHERE notification_id = ?1",
+    "UPDATE outbox SET attempts = attempts + 1 WHERE notification_id = ?1",
+    "UPDATE deliveries SET state = ?2, recorded_at = ?3"
+    " WHERE notification_id = ?1 AND " PLAZO_ADVANCES("state", "?2"),
+    "SELECT state, count(*) FROM outbox GROUP BY state",
+    PLAZO_ENTRY_COLUMNS "WHERE state = 'given_up' ORDER BY created_at DESC, notification_id",
+    "SELECT at, ok, permanent, detail FROM attempts WHERE notification_id = ?1"
+    " ORDER BY at, rowid",
+};
+
+#undef PLAZO_ADVANCES
+#undef PLAZO_ENTRY_COLUMNS
+
+}  // namespace
+
+LedgerStatements::~LedgerStatements() {
+  for (sqlite3_stmt* s : list_) sqlite3_finalize(s);
+}
+
+sqlite3_stmt* LedgerStatements::Get(Id id) {
+  sqlite3_stmt*& s = list_[id];
+  if (s == nullptr) {
+    sqlite3_prepare_v3(db_, kSqlText[id], -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+  }
+  return s;
+}
+
+}  // namespace plazo
