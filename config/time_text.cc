@@ -134,9 +134,25 @@ Days LocalDate(Instant t, const date::time_zone* zone) {
 
 Instant AtLocalTime(Days d, int minutes, const date::time_zone* zone) {
   date::local_seconds local = d + std::chrono::minutes(minutes);
+  // date/tz builds a sys_info (with a heap-allocated abbreviation) per call;
+  // planning 100,000 parts asks millions of times, nearly always inside the
+  // same offset period. Remember the last period per thread and reuse it when
+  // the answer lies a day or more inside it, where no gap or overlap can be.
+  struct Period {
+    const date::time_zone* zone = nullptr;
+    Instant begin, end;
+    std::chrono::seconds offset{0};
+  };
+  thread_local Period last;
+  constexpr auto kMargin = std::chrono::hours(24);
+  if (last.zone == zone) {
+    Instant guess = Instant((local - last.offset).time_since_epoch());
+    if (guess >= last.begin + kMargin && guess + kMargin < last.end) return guess;
+  }
   auto info = zone->get_info(local);
   switch (info.result) {
     case date::local_info::unique:
+      last = Period{zone, info.first.begin, info.first.end, info.first.offset};
       return Instant((local - info.first.offset).time_since_epoch());
     case date::local_info::ambiguous:
       return Instant((local - info.first.offset).time_since_epoch());
