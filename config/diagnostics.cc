@@ -6,8 +6,10 @@ namespace plazo {
 
 std::string Diagnostic::ToString() const {
   std::string out = pos.file;
+  // Line-oriented inputs (compliance reports) have no useful column.
   if (pos.line > 0) {
-    out += ':' + std::to_string(pos.line) + ':' + std::to_string(pos.column);
+    out += ':' + std::to_string(pos.line);
+    if (pos.column > 0) out += ':' + std::to_string(pos.column);
   }
   out += ": ";
   out += message;

@@ -17,8 +17,8 @@ struct Diagnostic {
   SourcePos pos;
   std::string message;
 
-  // "file:line:col: message", or "file: message" when the position is the
-  // whole file.
+  // "file:line:col: message", "file:line: message" when column is 0, or
+  // "file: message" when the position is the whole file.
   std::string ToString() const;
 };
 

@@ -222,13 +222,15 @@ bool IsBlockTag(std::string_view name) {
 // If html[i] ('<') opens a tag or comment, returns the position after it and
 // sets *block for tags that separate words. Returns i for a '<' that is just
 // text ("a < b", or a tag never closed on this line).
-size_t SkipTag(std::string_view html, size_t i, bool* block) {
+// last_comment_end is html.rfind("-->"): with it an unclosed "<!--" costs no
+// scan, so that many of them stay linear.
+size_t SkipTag(std::string_view html, size_t i, size_t last_comment_end, bool* block) {
   *block = false;
   size_t p = i + 1;
   if (p >= html.size()) return i;
   if (html.substr(p, 3) == "!--") {
-    size_t end = html.find("-->", p + 3);
-    return end == std::string_view::npos ? i : end + 3;
+    if (last_comment_end == std::string_view::npos || last_comment_end < p + 3) return i;
+    return html.find("-->", p + 3) + 3;
   }
   if (html[p] == '/') ++p;
   size_t name_start = p;
@@ -374,10 +376,11 @@ bool AtWordStart(const Folded& f, size_t k) {
 // *invalid is set when digits are there but do not make such a date.
 std::optional<Days> ReadNumericDate(Scanner& s, bool* invalid) {
   size_t saved = s.pos;
-  int d, m, y;
+  int d = 0, m = 0, y = 0;
   char sep = 0;
-  if (s.Number(2, &d) && (s.Char('-') ? (sep = '-') : s.Char('/') ? (sep = '/') : 0) &&
-      s.Number(2, &m) && s.Char(sep) && s.Number(4, &y) && y >= 1000) {
+  if (s.Number(2, &d)) sep = s.Peek();
+  if ((sep == '-' || sep == '/') && s.Char(sep) && s.Number(2, &m) && s.Char(sep) &&
+      s.Number(4, &y) && y >= 1000) {
     date::year_month_day ymd{date::year{y}, date::month(static_cast<unsigned>(m)),
                              date::day(static_cast<unsigned>(d))};
     if (ymd.ok() && y >= 1990 && y <= 2100) return Days(ymd);
@@ -400,6 +403,40 @@ unsigned MonthNumber(std::string_view word) {
     if (word == kMonths[k] || word == kMonths[k].substr(0, 3)) return static_cast<unsigned>(k + 1);
   }
   return 0;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+// " (did you mean 'junio'?)" for the month closest to a misspelt word, or "".
+// Month names are long and typos in them often swap letters ("Juino"), so up
+// to two edits count as close, more than the generic DidYouMean allows.
+std::string MonthHint(std::string_view word) {
+  if (word.size() < 4) return "";
+  std::string_view best;
+  size_t best_distance = 3;
+  for (std::string_view month : kMonths) {
+    std::vector<size_t> row(month.size() + 1);
+    for (size_t j = 0; j <= month.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= word.size(); ++i) {
+      size_t diagonal = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= month.size(); ++j) {
+        size_t above = row[j];
+        row[j] = std::min({above + 1, row[j - 1] + 1,
+                           diagonal + (word[i - 1] == month[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    if (row[month.size()] < best_distance) {
+      best_distance = row[month.size()];
+      best = month;
+    }
+  }
+  return best.empty() ? "" : " (did you mean '" + std::string(best) + "'?)";
 }
 
 // The label that opens a part's Compromiso cell.
@@ -495,11 +532,11 @@ struct LabelHit {
   size_t end;    // byte offset of its value
 };
 
-std::vector<LabelHit> FindCellLabels(const Folded& f, size_t from) {
+std::vector<LabelHit> FindCellLabels(const Folded& f) {
   std::vector<LabelHit> hits;
   Scanner s{f};
   for (size_t k = 0; k < f.key.size(); ++k) {
-    if (f.at[k] < from || !IsLetter(f.key[k]) || !AtWordStart(f, k)) continue;
+    if (!IsLetter(f.key[k]) || !AtWordStart(f, k)) continue;
     s.pos = k;
     CellLabel kind;
     if (s.Word("observacion") || s.Word("observaciones")) {
@@ -521,12 +558,6 @@ std::vector<LabelHit> FindCellLabels(const Folded& f, size_t from) {
   return hits;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
 std::string Join(std::string_view a, std::string_view b) {
   a = Trim(a), b = Trim(b);
   if (a.empty()) return std::string(b);
@@ -535,6 +566,15 @@ std::string Join(std::string_view a, std::string_view b) {
   out += ' ';
   out += b;
   return out;
+}
+
+// Appends piece to *text with one space between them, in place (values built
+// from many pieces stay linear).
+void Append(std::string* text, std::string_view piece) {
+  piece = Trim(piece);
+  if (piece.empty()) return;
+  if (!text->empty()) *text += ' ';
+  *text += piece;
 }
 
 // At most n bytes of s, cut at a character boundary, with "..." when cut.
@@ -586,8 +626,7 @@ std::optional<Rating> ParseRating(std::string_view text, std::string* error) {
   s.Char('.');
   s.SkipSpaces();
   if (invalid || !s.AtEnd()) {
-    *error = "cannot read the rating \"" + Excerpt(text) + "\" (" + std::string(kRatingHelp) +
-             ", each with an optional valid date)";
+    *error = "cannot read the rating \"" + Excerpt(text) + "\" (" + std::string(kRatingHelp) + ")";
     return std::nullopt;
   }
   return r;
@@ -680,11 +719,9 @@ std::string_view TrimMarkup(std::string_view s) {
   return s;
 }
 
-bool IsBlank(std::string_view line) {
-  return std::all_of(line.begin(), line.end(), [](char c) {
-    return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r';
-  });
-}
+// A line (or cell) with no text: whitespace, tabs, form feeds (pdftotext's
+// page break), no-break spaces, empty tags.
+bool IsBlank(std::string_view line) { return HtmlToText(line).empty(); }
 
 std::vector<std::string_view> SplitTabs(std::string_view line) {
   std::vector<std::string_view> cells;
@@ -816,7 +853,7 @@ void ReportParser::ReadHeader(size_t end, Program* p) {
                                "\" (expected 'INFORME DE CUMPLIMIENTO DE COMPROMISOS AL dd-mm-aaaa')");
         continue;
       }
-      values[last].text = Join(values[last].text, text);
+      Append(&values[last].text, text);
       continue;
     }
     HeaderValue& v = values[field];
@@ -845,6 +882,11 @@ void ReportParser::ReadHeader(size_t end, Program* p) {
       if (!AtWordStart(f, k) || !s.Word("al")) continue;
       s.SkipSpaces();
       cutoff_ = ReadNumericDate(s, &invalid);
+    }
+    // Without "AL", the title's first date.
+    for (size_t k = 0; k < f.key.size() && !cutoff_ && !invalid; ++k) {
+      s.pos = k;
+      if (AtWordStart(f, k)) cutoff_ = ReadNumericDate(s, &invalid);
     }
     if (!cutoff_) {
       Error(title.line, "no valid cut-off date in the report title \"" + Excerpt(title.text) +
@@ -940,15 +982,23 @@ bool ReportParser::ReadCommitmentCell(const Row& row, Commitment* c) {
   Folded f = Fold(cell.text);
   Scanner s{f};
   // The due date: "Fecha de Vencimiento: Junio 2025", also "junio de 2025",
-  // "30 de junio de 2025" or "30-06-2025".
-  size_t due_begin = std::string::npos;
+  // "30 de junio de 2025" or "30-06-2025". It closes the cell, and the same
+  // words may occur in the text before it ("... la fecha de vencimiento del
+  // convenio ..."): the last label with a colon wins, else the last label.
+  size_t due_begin = std::string::npos, due_at = 0;
+  bool due_colon = false;
   for (size_t k = 0; k < f.key.size(); ++k) {
     if (f.at[k] < row.label.end || !AtWordStart(f, k)) continue;
     s.pos = k;
-    if (s.Phrase({"fecha", "de", "vencimiento"}) || s.Phrase({"fecha", "vencimiento"})) {
+    if (!s.Phrase({"fecha", "de", "vencimiento"}) && !s.Phrase({"fecha", "vencimiento"})) continue;
+    s.SkipSpaces();
+    bool colon = s.Peek() == ':';
+    if (colon || !due_colon) {
       due_begin = f.at[k];
-      break;
+      due_at = s.pos;
+      due_colon = colon;
     }
+    k = s.pos - 1;
   }
   std::string part = PartName(c->number, c->part);
   if (due_begin == std::string::npos) {
@@ -957,7 +1007,7 @@ bool ReportParser::ReadCommitmentCell(const Row& row, Commitment* c) {
     return false;
   }
   int line = cell.LineAt(due_begin, row.line);
-  s.SkipSpaces();
+  s.pos = due_at;
   s.Char(':');
   s.SkipSpaces();
   bool invalid = false;
@@ -987,11 +1037,9 @@ bool ReportParser::ReadCommitmentCell(const Row& row, Commitment* c) {
     }
     unsigned month = MonthNumber(word);
     if (month == 0) {
-      std::vector<std::string_view> names(kMonths.begin(), kMonths.end());
-      names.push_back("setiembre");
       Error(line, part + ": unknown month \"" +
                       std::string(cell.text.substr(word_at, s.Offset() - word_at)) +
-                      "\" in the due date" + DidYouMean(word, names));
+                      "\" in the due date" + MonthHint(word));
       return false;
     }
     s.Char('.');
@@ -1023,7 +1071,7 @@ bool ReportParser::ReadCommitmentCell(const Row& row, Commitment* c) {
       std::string_view(cell.text).substr(row.label.end, due_begin - row.label.end);
   c->text = Join(body, std::string_view(cell.text).substr(s.Offset()));
   Folded body_folded = Fold(c->text);
-  for (const LabelHit& hit : FindCellLabels(body_folded, 0)) {
+  for (const LabelHit& hit : FindCellLabels(body_folded)) {
     if (hit.kind != CellLabel::kEvidence) continue;
     c->verification = std::string(Trim(std::string_view(c->text).substr(hit.end)));
     break;
@@ -1035,7 +1083,7 @@ bool ReportParser::ReadFulfilmentCell(const Row& row, Commitment* c) {
   const Cell& cell = row.cells[2];
   std::string_view text = cell.text;
   Folded f = Fold(text);
-  std::vector<LabelHit> hits = FindCellLabels(f, 0);
+  std::vector<LabelHit> hits = FindCellLabels(f);
   std::string account(Trim(text.substr(0, hits.empty() ? text.size() : hits.front().begin)));
   std::string observation, evidence, rating;
   int rating_line = 0;
@@ -1044,14 +1092,14 @@ bool ReportParser::ReadFulfilmentCell(const Row& row, Commitment* c) {
     std::string_view value = text.substr(hits[k].end, end - hits[k].end);
     switch (hits[k].kind) {
       case CellLabel::kObservation:
-        observation = Join(observation, value);
+        Append(&observation, value);
         break;
       case CellLabel::kEvidence:
-        evidence = Join(evidence, value);
+        Append(&evidence, value);
         break;
       case CellLabel::kRating:
         if (rating_line == 0) rating_line = cell.LineAt(hits[k].begin, row.line);
-        rating = Join(rating, value);
+        Append(&rating, value);
         break;
     }
   }
@@ -1162,11 +1210,12 @@ bool ReportParser::Parse(std::string_view text, ImportedReport* out) {
 std::string HtmlToText(std::string_view html) {
   std::string raw;
   raw.reserve(html.size());
+  size_t last_comment_end = html.rfind("-->");
   for (size_t i = 0; i < html.size();) {
     char c = html[i];
     if (c == '<') {
       bool block = false;
-      size_t next = SkipTag(html, i, &block);
+      size_t next = SkipTag(html, i, last_comment_end, &block);
       if (next != i) {
         if (block) raw += ' ';
         i = next;

@@ -33,8 +33,6 @@ struct ImportedReport {
   // states (status_date is the rating's own date, else the cut-off date), and
   // its pos is the line where its row starts.
   Program program;
-  // The title line as plain text, "INFORME DE CUMPLIMIENTO ... AL 31-12-2024".
-  std::string title;
 };
 
 // Parses report text read from file name (used only in messages). Every

@@ -1,5 +1,6 @@
 #include "daemon/cli.h"
 
+#include <algorithm>
 #include <ostream>
 #include <string_view>
 
@@ -65,6 +66,20 @@ const std::vector<Command>& Commands() {
         {"json", false}, {"help", false}},
        0,
        RunPlan},
+      {"import", "convert a compliance report (its text) into a store file",
+       "usage: plazod import REPORT.txt [--id SLUG] [--owner EMAIL]... [-o FILE]\n\n"
+       "Converts the text extracted from a compliance report (\"Informe de\n"
+       "cumplimiento de compromisos\") into one store file: the program and one\n"
+       "[[commitment]] per part, with its due date, rating and texts. Every\n"
+       "problem of the report is shown as REPORT.txt:line: message; exit 1 on\n"
+       "any, and then nothing is written. FILE is replaced atomically: readers\n"
+       "see the old file or the whole new one.\n\n"
+       "  --id SLUG       program id (default: made from the program name)\n"
+       "  --owner EMAIL   the program's owner; repeat for several\n"
+       "  -o, --output F  write to F instead of standard output\n",
+       {{"id", true}, {"owner", true, true}, {"output", true}, {"help", false}},
+       1,
+       RunImport},
   };
   return commands;
 }
@@ -108,7 +123,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     if (options.Has("help")) {
       out << c.usage;
-      if (c.options.size() > 1) out << kConfigHelp;
+      bool takes_config = std::any_of(c.options.begin(), c.options.end(),
+                                      [](const OptionSpec& o) { return o.name == "config"; });
+      if (takes_config) out << kConfigHelp;
       return kExitOk;
     }
     if (options.positional.size() > c.max_positional) {

@@ -23,6 +23,11 @@ int RunStatus(const Options& options, std::ostream& out, std::ostream& err);
 // would send at T, or over [T, T2]; reads the ledger, writes nothing.
 int RunPlan(const Options& options, std::ostream& out, std::ostream& err);
 
+// plazod import REPORT.txt [--id SLUG] [--owner EMAIL]... [-o FILE]: converts
+// a compliance report's text into one store file, on stdout or written
+// atomically to FILE; every problem of the report as REPORT.txt:line: message.
+int RunImport(const Options& options, std::ostream& out, std::ostream& err);
+
 // Shared by the commands: loads the configuration named by --config, --store
 // and --state, or prints every problem to err and returns false.
 bool LoadForCommand(const Options& options, Config* config, std::ostream& err);
