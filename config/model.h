@@ -100,6 +100,15 @@ struct EmailSettings {
   SourcePos pos;
 };
 
+// [delivery]: retries of failed deliveries (SPEC 6).
+struct DeliverySettings {
+  Duration first_retry = std::chrono::seconds(30);  // the first retry comes within this
+  Duration max_retry = std::chrono::hours(1);       // no wait between attempts is longer
+  Duration give_up_after = std::chrono::hours(24);  // from the first attempt
+  int max_in_flight = 256;                          // transfers at once
+  int per_destination = 16;                         // at once to one relay or endpoint
+};
+
 // [daemon] and the named sections of the settings file.
 struct Settings {
   std::string path;  // the settings file, empty for the embedded defaults
@@ -110,7 +119,9 @@ struct Settings {
   std::string language = "es";
   std::string default_schedule = "dipres";
   std::string log_level = "info";
+  std::string templates;  // folder of message templates; empty: built-in
   std::optional<EmailSettings> email;
+  DeliverySettings delivery;
   std::map<std::string, Webhook, std::less<>> webhooks;
   std::map<std::string, Schedule, std::less<>> schedules;
 

@@ -70,6 +70,7 @@ void ReadDaemon(const toml::table& t, const std::string& file,
     }
   }
   if (auto v = r.String("schedule")) s.default_schedule = *v;
+  if (auto v = r.String("templates")) s.templates = Resolve(base_dir, *v);
   if (auto v = r.String("log_level")) {
     static const std::vector<std::string_view> levels = {"debug", "info", "warning", "error"};
     if (std::find(levels.begin(), levels.end(), *v) == levels.end()) {
@@ -134,6 +135,21 @@ void ReadEmail(const toml::table& t, const std::string& file,
   if (auto v = r.Bool("insecure_skip_verify")) e.insecure_skip_verify = *v;
   r.Finish();
   s.email = std::move(e);
+}
+
+void ReadDelivery(const toml::table& t, const std::string& file, Settings& s,
+                  Diagnostics& diags) {
+  TableReader r(t, file, "[delivery]", diags);
+  DeliverySettings& d = s.delivery;
+  if (auto v = r.DurationValue("first_retry", false)) d.first_retry = *v;
+  if (auto v = r.DurationValue("max_retry", false)) d.max_retry = *v;
+  if (auto v = r.DurationValue("give_up_after", false)) d.give_up_after = *v;
+  if (auto v = r.Integer("max_in_flight", 1, 10000)) d.max_in_flight = static_cast<int>(*v);
+  if (auto v = r.Integer("per_destination", 1, 1000)) d.per_destination = static_cast<int>(*v);
+  if (d.max_retry < d.first_retry) {
+    diags.Add(r.Pos("max_retry"), "'max_retry' is shorter than 'first_retry'");
+  }
+  r.Finish();
 }
 
 void ReadWebhook(const std::string& name, const toml::table& t,
@@ -388,8 +404,8 @@ bool ParseSettings(std::string_view text, const std::string& name, Settings* out
     }
   }
   if (s.zone) s.schedules["dipres"] = BuiltinDipresSchedule(s.timezone);
-  static const std::vector<std::string_view> sections = {"daemon", "email", "webhook",
-                                                         "schedule"};
+  static const std::vector<std::string_view> sections = {"daemon", "email", "delivery",
+                                                         "webhook", "schedule"};
   for (auto&& [key, node] : root) {
     std::string_view k = key.str();
     if (k == "daemon") continue;
@@ -398,6 +414,12 @@ bool ParseSettings(std::string_view text, const std::string& name, Settings* out
         ReadEmail(*t, name, base_dir, s, local);
       } else {
         local.Add(PosOf(node.source(), name), "'email' must be a table [email]");
+      }
+    } else if (k == "delivery") {
+      if (const toml::table* t = node.as_table()) {
+        ReadDelivery(*t, name, s, local);
+      } else {
+        local.Add(PosOf(node.source(), name), "'delivery' must be a table [delivery]");
       }
     } else if (k == "webhook") {
       ReadNamedTables(node, "webhook", name, local, [&](std::string n, const toml::table& t) {

@@ -33,6 +33,18 @@ constexpr std::string_view kConfigHelp =
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
+      {"run", "the daemon: plan, sleep until the next reminder, deliver (what systemd starts)",
+       "usage: plazod run [--config F] [--store DIR] [--state DIR] [--log-level L]\n\n"
+       "Runs until SIGTERM. Sleeps until the next reminder is due, stores it in\n"
+       "the ledger's outbox under [daemon] state, delivers it, and retries\n"
+       "failures. Edits to the store and settings are picked up on their own\n"
+       "(and on SIGHUP); an invalid edit keeps the last good configuration.\n"
+       "Logs to stderr with syslog priorities for journald.\n\n"
+       "  --state DIR     ledger and outbox folder, replacing [daemon] state\n"
+       "  --log-level L   debug, info, warning or error ([daemon] log_level)\n",
+       {{"config", true}, {"store", true}, {"state", true}, {"log-level", true}, {"help", false}},
+       0,
+       RunDaemon},
       {"check", "validate settings and store; every error as file:line:col",
        "usage: plazod check [--config F] [--store DIR]\n\n"
        "Loads the settings and every store file and reports each problem as\n"
@@ -80,6 +92,19 @@ const std::vector<Command>& Commands() {
        {{"id", true}, {"owner", true, true}, {"output", true}, {"help", false}},
        1,
        RunImport},
+      {"send-test", "send one test message through the real channel",
+       "usage: plazod send-test (--email ADDR | --webhook NAME) [--config F]\n\n"
+       "Sends one test message (kind \"test\", no commitments) the way the daemon\n"
+       "delivers: by e-mail through the [email] relay, or into the outbox folder\n"
+       "under [daemon] state when there is no [email] section; or to the named\n"
+       "[webhook.NAME], signed with its secret. Writes nothing to the ledger.\n"
+       "Exit 3 with the reason when delivery fails.\n\n"
+       "  --email ADDR    send a test e-mail to ADDR\n"
+       "  --webhook NAME  post a test payload to [webhook.NAME]\n",
+       {{"config", true}, {"store", true}, {"state", true}, {"email", true}, {"webhook", true},
+        {"help", false}},
+       0,
+       RunSendTest},
   };
   return commands;
 }

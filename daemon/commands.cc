@@ -9,6 +9,7 @@
 #include "config/time_text.h"
 #include "daemon/cli.h"
 #include "daemon/json_output.h"
+#include "daemon/service.h"
 #include "ledger/ledger.h"
 #include "planner/status.h"
 
@@ -85,6 +86,19 @@ bool ReadLedgerView(const Config& config, LedgerView* out, std::ostream& err) {
     return false;
   }
   return true;
+}
+
+int RunDaemon(const Options& options, std::ostream&, std::ostream& err) {
+  std::string level = options.Get("log-level");
+  if (!level.empty() && level != "debug" && level != "info" && level != "warning" &&
+      level != "error") {
+    err << "plazod run: --log-level must be debug, info, warning or error\n";
+    return kExitUsage;
+  }
+  ServiceOptions service;
+  service.source = SourceFrom(options);
+  service.log_level = level;
+  return RunService(service);
 }
 
 int RunCheck(const Options& options, std::ostream& out, std::ostream& err) {

@@ -12,6 +12,9 @@
 
 namespace plazo {
 
+// plazod run: the daemon (daemon/service.h), until SIGTERM.
+int RunDaemon(const Options& options, std::ostream& out, std::ostream& err);
+
 // plazod check: loads settings and store, prints every problem as
 // file:line:col: message; exit 1 on any.
 int RunCheck(const Options& options, std::ostream& out, std::ostream& err);
@@ -27,6 +30,12 @@ int RunPlan(const Options& options, std::ostream& out, std::ostream& err);
 // a compliance report's text into one store file, on stdout or written
 // atomically to FILE; every problem of the report as REPORT.txt:line: message.
 int RunImport(const Options& options, std::ostream& out, std::ostream& err);
+
+// plazod send-test (--email ADDR | --webhook NAME): sends one test message
+// (kind "test") through the real channel: the SMTP relay of [email] (or the
+// outbox folder without one), or the named webhook. Exit 3 with the reason
+// when delivery fails; no secret is ever printed.
+int RunSendTest(const Options& options, std::ostream& out, std::ostream& err);
 
 // Shared by the commands: loads the configuration named by --config, --store
 // and --state, or prints every problem to err and returns false.

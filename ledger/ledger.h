@@ -187,6 +187,16 @@ class Ledger {
   bool Enqueue(const OutboxEntry& entry, const std::vector<DeliveryRecord>& items, Instant now,
                std::string* error);
 
+  // One entry with its items, for EnqueueAll.
+  struct Enqueued {
+    OutboxEntry entry;
+    std::vector<DeliveryRecord> items;
+  };
+
+  // Enqueue for every element, all in one transaction (one sync to disk for
+  // a whole burst): either every entry is stored or none is.
+  bool EnqueueAll(const std::vector<Enqueued>& batch, Instant now, std::string* error);
+
   // Replaces *out with at most limit pending entries whose next_attempt_at
   // is at or before now, longest overdue first (by next_attempt_at, then
   // created_at, then id).

@@ -45,38 +45,54 @@ bool ReadEntries(Query& q, std::vector<OutboxEntry>* out) {
 
 bool Ledger::Enqueue(const OutboxEntry& entry, const std::vector<DeliveryRecord>& items,
                      Instant now, std::string* error) {
+  return EnqueueAll({Enqueued{entry, items}}, now, error);
+}
+
+bool Ledger::EnqueueAll(const std::vector<Enqueued>& batch, Instant now, std::string* error) {
   if (!CheckWritable("cannot enqueue", error)) return false;
-  if (entry.notification_id.empty()) {
-    *error = path_ + ": cannot enqueue a notification without an id";
-    return false;
-  }
-  if (entry.channel != "email" && entry.channel != "webhook") {
-    *error = path_ + ": cannot enqueue " + entry.notification_id + ": unknown channel \"" +
-             entry.channel + "\" (email or webhook)";
-    return false;
+  for (const Enqueued& e : batch) {
+    if (e.entry.notification_id.empty()) {
+      *error = path_ + ": cannot enqueue a notification without an id";
+      return false;
+    }
+    if (e.entry.channel != "email" && e.entry.channel != "webhook") {
+      *error = path_ + ": cannot enqueue " + e.entry.notification_id + ": unknown channel \"" +
+               e.entry.channel + "\" (email or webhook)";
+      return false;
+    }
   }
   Transaction tx = statements_->Write();
-  bool ok = tx.Begin() && statements_->Use(kInsertEntry)
-                              .Text(entry.notification_id)
-                              .Text(entry.channel)
-                              .Text(entry.destination)
-                              .Text(entry.kind)
-                              .Blob(entry.payload)
-                              .Time(now)
-                              .Run();
-  // No change: the entry was there already, and with it its items.
-  const bool inserted = ok && sqlite3_changes(db_) == 1;
-  for (size_t i = 0; inserted && ok && i < items.size(); ++i) {
-    ok = statements_->Use(kRecordDelivery)
-             .Text(items[i].key)
-             .Text(entry.notification_id)
-             .Text(DeliveryStateName(DeliveryState::kPending))
-             .Time(items[i].planned_at)
-             .Time(now)
-             .Run();
+  bool ok = tx.Begin();
+  for (const Enqueued& e : batch) {
+    const OutboxEntry& entry = e.entry;
+    ok = ok && statements_->Use(kInsertEntry)
+                   .Text(entry.notification_id)
+                   .Text(entry.channel)
+                   .Text(entry.destination)
+                   .Text(entry.kind)
+                   .Blob(entry.payload)
+                   .Time(now)
+                   .Run();
+    // No change: the entry was there already, and with it its items.
+    const bool inserted = ok && sqlite3_changes(db_) == 1;
+    for (size_t i = 0; inserted && ok && i < e.items.size(); ++i) {
+      ok = statements_->Use(kRecordDelivery)
+               .Text(e.items[i].key)
+               .Text(entry.notification_id)
+               .Text(DeliveryStateName(DeliveryState::kPending))
+               .Time(e.items[i].planned_at)
+               .Time(now)
+               .Run();
+    }
+    if (!ok) {
+      *error = Failure("cannot enqueue " + entry.notification_id);
+      return false;
+    }
   }
   if (!ok || !tx.Commit()) {
-    *error = Failure("cannot enqueue " + entry.notification_id);
+    *error = Failure(batch.size() == 1 ? "cannot enqueue " + batch[0].entry.notification_id
+                                       : "cannot enqueue " + std::to_string(batch.size()) +
+                                             " notifications");
     return false;
   }
   return true;

@@ -9,7 +9,8 @@ packages=(
   catch2 libboost1.81-dev libboost-json1.81-dev libcurl4-openssl-dev libspdlog-dev
   libsqlite3-dev libssl-dev
   clang libclang-rt-14-dev
-  python3
+  python3 systemd
+  python3-aiosmtpd openssl   # delivery tests: SMTP peer, test CA made at test time
 )
 
 missing=()

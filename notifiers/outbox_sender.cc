@@ -1,0 +1,283 @@
+#include "notifiers/outbox_sender.h"
+
+#include <map>
+#include <set>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include "ledger/ledger.h"
+#include "notifiers/mailer.h"
+#include "notifiers/outbox_folder.h"
+#include "notifiers/smtp_transport.h"
+#include "notifiers/transfer_loop.h"
+#include "notifiers/webhook_transport.h"
+
+namespace plazo {
+
+namespace asio = boost::asio;
+
+struct OutboxSender::Impl {
+  Impl(asio::io_context& io_context, Ledger& l, OutboxSenderOptions o, Clock c)
+      : io(io_context), ledger(l), options(o), clock(std::move(c)), loop(io_context),
+        wake(io_context) {}
+
+  // Idle transports per destination, reused so connections stay open.
+  struct SmtpPool {
+    std::vector<std::shared_ptr<SmtpTransport>> idle;
+    size_t busy = 0;
+  };
+  struct WebhookPool {
+    Webhook hook;
+    std::vector<std::shared_ptr<WebhookTransport>> idle;
+    size_t busy = 0;
+  };
+
+  asio::io_context& io;
+  Ledger& ledger;
+  OutboxSenderOptions options;
+  Clock clock;
+  TransferLoop loop;
+  asio::steady_timer wake;
+  Settings settings;
+  bool configured = false;
+  std::unique_ptr<OutboxFolder> folder;      // without [email]
+  std::shared_ptr<SmtpPool> smtp;            // with [email]
+  std::map<std::string, std::shared_ptr<WebhookPool>> webhooks;
+  std::set<std::string> in_flight;           // notification ids
+  OutboxSenderStats stats;
+  bool draining = false;
+  std::function<void()> drained;
+  std::shared_ptr<bool> alive = std::make_shared<bool>(true);
+
+  void Configure(const Settings& s) {
+    settings = s;
+    configured = true;
+    options.retry.first_delay = s.delivery.first_retry;
+    options.retry.max_delay = s.delivery.max_retry;
+    options.retry.give_up_after = s.delivery.give_up_after;
+    options.max_in_flight = static_cast<size_t>(s.delivery.max_in_flight);
+    options.per_destination = static_cast<size_t>(s.delivery.per_destination);
+    folder.reset();
+    smtp.reset();
+    webhooks.clear();
+    if (!settings.email) {
+      folder = std::make_unique<OutboxFolder>(settings.state);
+    } else {
+      smtp = std::make_shared<SmtpPool>();
+    }
+    for (const auto& [name, hook] : settings.webhooks) {
+      auto pool = std::make_shared<WebhookPool>();
+      pool->hook = hook;
+      webhooks[name] = std::move(pool);
+    }
+  }
+
+  // Records the outcome of one attempt and schedules what follows.
+  void Record(const OutboxEntry& entry, const DeliveryResult& result) {
+    Instant now = clock();
+    AttemptResult attempt;
+    attempt.ok = result.ok();
+    attempt.permanent = result.outcome == DeliveryOutcome::kPermanent;
+    attempt.detail = result.detail;
+    if (!attempt.ok && !attempt.permanent) {
+      attempt.retry_at = NextRetry(options.retry, entry.attempts + 1, entry.created_at, now,
+                                   JitterSeed(entry.notification_id));
+    }
+    std::string error;
+    if (!ledger.RecordAttempt(entry.notification_id, attempt, now, &error)) {
+      // The attempt happened but is not on disk: the entry stays pending and
+      // will be sent again with the same id, which SPEC 6 allows.
+      spdlog::error("ledger: cannot record attempt of {}: {}", entry.notification_id, error);
+    }
+    if (attempt.ok) {
+      ++stats.delivered;
+      spdlog::info("delivered {} {} to {} ({})", entry.kind, entry.notification_id,
+                   entry.destination, result.detail);
+    } else if (attempt.retry_at) {
+      ++stats.retried;
+      spdlog::warn("attempt {} of {} to {} failed, retrying in {}s: {}", entry.attempts + 1,
+                   entry.notification_id, entry.destination,
+                   (*attempt.retry_at - now).count(), result.detail);
+    } else {
+      ++stats.given_up;
+      spdlog::error("gave up {} {} to {} after {} attempts: {}", entry.kind,
+                    entry.notification_id, entry.destination, entry.attempts + 1, result.detail);
+    }
+  }
+
+  void Finished(const std::string& id) {
+    in_flight.erase(id);
+    if (draining) {
+      if (in_flight.empty() && drained) {
+        auto done = std::move(drained);
+        drained = nullptr;
+        done();
+      }
+      return;
+    }
+    Kick();
+  }
+
+  void StartEmail(const OutboxEntry& entry) {
+    OutgoingEmail mail{entry.notification_id, entry.destination, entry.payload};
+    if (folder) {
+      // Local file writes: quick, done in place.
+      Record(entry, folder->Send(mail));
+      return;
+    }
+    auto pool = smtp;
+    if (pool->busy >= options.per_destination) return;
+    std::shared_ptr<SmtpTransport> t;
+    if (!pool->idle.empty()) {
+      t = std::move(pool->idle.back());
+      pool->idle.pop_back();
+    } else {
+      std::string error;
+      t = SmtpTransport::Create(*settings.email, &error);
+      if (!t) {
+        Record(entry, DeliveryResult{DeliveryOutcome::kRetry, error});
+        return;
+      }
+      if (!t->warning().empty()) spdlog::warn("{}", t->warning());
+    }
+    std::string error;
+    if (!t->Prepare(mail, &error)) {
+      pool->idle.push_back(std::move(t));
+      Record(entry, DeliveryResult{DeliveryOutcome::kPermanent, error});
+      return;
+    }
+    ++pool->busy;
+    in_flight.insert(entry.notification_id);
+    // The handler owns the transport while the transfer runs.
+    bool started = loop.Start(t->handle(), [this, pool, t, entry, live = alive](int code, long) {
+      if (!*live) return;
+      --pool->busy;
+      Record(entry, t->Finish(static_cast<CURLcode>(code)));
+      pool->idle.push_back(t);
+      Finished(entry.notification_id);
+    });
+    if (!started) {
+      --pool->busy;
+      in_flight.erase(entry.notification_id);
+      Record(entry, DeliveryResult{DeliveryOutcome::kRetry, "curl refused the transfer"});
+    }
+  }
+
+  void StartWebhook(const OutboxEntry& entry) {
+    auto it = webhooks.find(entry.destination);
+    if (it == webhooks.end()) {
+      // Removed from the settings: nothing can deliver it any more.
+      Record(entry, DeliveryResult{DeliveryOutcome::kPermanent,
+                                   "webhook '" + entry.destination + "' is no longer configured"});
+      return;
+    }
+    auto pool = it->second;
+    if (pool->busy >= options.per_destination) return;
+    std::shared_ptr<WebhookTransport> t;
+    if (!pool->idle.empty()) {
+      t = std::move(pool->idle.back());
+      pool->idle.pop_back();
+    } else {
+      std::string error;
+      t = WebhookTransport::Create(pool->hook, &error);
+      if (!t) {
+        Record(entry, DeliveryResult{DeliveryOutcome::kRetry, error});
+        return;
+      }
+    }
+    std::string error;
+    if (!t->Prepare(entry.notification_id, clock(), entry.payload, &error)) {
+      pool->idle.push_back(std::move(t));
+      Record(entry, DeliveryResult{DeliveryOutcome::kPermanent, error});
+      return;
+    }
+    ++pool->busy;
+    in_flight.insert(entry.notification_id);
+    // The handler owns the transport while the transfer runs.
+    bool started = loop.Start(t->handle(), [this, pool, t, entry, live = alive](int code, long) {
+      if (!*live) return;
+      --pool->busy;
+      Record(entry, t->Finish(static_cast<CURLcode>(code)));
+      pool->idle.push_back(t);
+      Finished(entry.notification_id);
+    });
+    if (!started) {
+      --pool->busy;
+      in_flight.erase(entry.notification_id);
+      Record(entry, DeliveryResult{DeliveryOutcome::kRetry, "curl refused the transfer"});
+    }
+  }
+
+  void Kick() {
+    if (draining || !configured) return;
+    Instant now = clock();
+    if (in_flight.size() < options.max_in_flight) {
+      std::vector<OutboxEntry> due;
+      std::string error;
+      if (!ledger.DueEntries(now, options.max_in_flight + in_flight.size(), &due, &error)) {
+        spdlog::error("ledger: cannot read the outbox: {}", error);
+      }
+      for (const OutboxEntry& entry : due) {
+        if (in_flight.size() >= options.max_in_flight) break;
+        if (in_flight.count(entry.notification_id)) continue;
+        if (entry.channel == "email") {
+          StartEmail(entry);
+        } else {
+          StartWebhook(entry);
+        }
+      }
+    }
+    ArmWake();
+  }
+
+  // Sleeps until the earliest pending retry that is not in flight.
+  void ArmWake() {
+    std::optional<Instant> next;
+    std::string error;
+    if (!ledger.NextAttempt(&next, &error)) {
+      spdlog::error("ledger: cannot read the outbox: {}", error);
+      return;
+    }
+    wake.cancel();
+    if (!next) return;
+    Instant now = clock();
+    // Entries due now but waiting for a free slot are started when a
+    // transfer finishes; wake at least every second to pick up the rest.
+    auto delay = *next > now ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(*next - now)
+                             : std::chrono::steady_clock::duration(std::chrono::seconds(1));
+    wake.expires_after(delay);
+    wake.async_wait([this, live = alive](const boost::system::error_code& ec) {
+      if (!ec && *live) Kick();
+    });
+  }
+};
+
+OutboxSender::OutboxSender(asio::io_context& io, Ledger& ledger, OutboxSenderOptions options,
+                           Clock clock)
+    : impl_(std::make_unique<Impl>(io, ledger, options, std::move(clock))) {}
+
+OutboxSender::~OutboxSender() { *impl_->alive = false; }
+
+void OutboxSender::Configure(const Settings& settings) { impl_->Configure(settings); }
+
+void OutboxSender::Kick() { impl_->Kick(); }
+
+void OutboxSender::Drain(std::function<void()> drained) {
+  impl_->draining = true;
+  impl_->wake.cancel();
+  if (impl_->in_flight.empty()) {
+    asio::post(impl_->io, std::move(drained));
+    return;
+  }
+  impl_->drained = std::move(drained);
+}
+
+size_t OutboxSender::in_flight() const { return impl_->in_flight.size(); }
+
+OutboxSenderStats OutboxSender::stats() const { return impl_->stats; }
+
+}  // namespace plazo

@@ -1,0 +1,414 @@
+#include "notifiers/render.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "config/file_text.h"
+#include "config/time_text.h"
+#include "notifiers/builtin_templates.h"
+
+namespace plazo {
+namespace {
+
+// What each phrase of phrases.txt may use. The keys of a language's
+// phrases.txt are exactly these.
+struct PhraseSpec {
+  std::string_view key;
+  std::vector<std::string_view> names;
+};
+
+const std::vector<PhraseSpec>& PhraseSpecs() {
+  static const std::vector<PhraseSpec> specs = [] {
+    const std::vector<std::string_view> headline = {"count", "days"};
+    return std::vector<PhraseSpec>{
+        {"headline.reminder.one", headline},
+        {"headline.reminder.many", headline},
+        {"headline.reminder.mixed", headline},
+        {"headline.due.one", headline},
+        {"headline.due.many", headline},
+        {"headline.overdue.one", headline},
+        {"headline.overdue.many", headline},
+        {"headline.overdue.mixed", headline},
+        {"headline.escalation.one", headline},
+        {"headline.escalation.many", headline},
+        {"headline.escalation.mixed", headline},
+        {"headline.test", {}},
+        {"headline.more", {"headline", "count"}},
+        {"programs.many", {"count"}},
+        {"programs.none", {}},
+        {"days.one", {"n"}},
+        {"days.many", {"n"}},
+        {"when.left", {"days"}},
+        {"when.today", {}},
+        {"when.late", {"days"}},
+        {"when.sent_late", {"when"}},
+        {"commitment", {"number", "part"}},
+        {"commitment.part", {"number", "part"}},
+        {"status.pendiente", {}},
+        {"status.en_evaluacion", {}},
+        {"status.parcialmente_cumplido", {}},
+        {"status.no_cumplido", {}},
+        {"status.cumplido", {}},
+        {"date", {"day", "month", "year"}},
+        {"months", {}},
+        {"intro.reminder", {"count"}},
+        {"intro.due", {"count"}},
+        {"intro.overdue", {"count"}},
+        {"intro.escalation", {"count"}},
+        {"intro.test", {"count"}},
+    };
+  }();
+  return specs;
+}
+
+const PhraseSpec* FindPhraseSpec(std::string_view key) {
+  for (const PhraseSpec& s : PhraseSpecs()) {
+    if (s.key == key) return &s;
+  }
+  return nullptr;
+}
+
+const TemplateNames& MessageNames() {
+  static const TemplateNames names = {
+      {"headline", "programs", "intro", "subject", "count", "kind", "destination", "date"},
+      {"program", "program_id", "ministry", "service", "commitment", "number", "part", "text",
+       "verification", "status", "due", "due_iso", "when", "days_left", "stage", "kind"}};
+  return names;
+}
+
+const TemplateNames& SubjectNames() {
+  static const TemplateNames names = {
+      {"headline", "programs", "intro", "count", "kind", "destination", "date"}, {}};
+  return names;
+}
+
+std::string_view Trim(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// One line: every control character (CR and LF included) becomes a space.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  for (char c : Trim(text)) {
+    unsigned char u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::string_view KindName(StageKind k) {
+  switch (k) {
+    case StageKind::kBefore: return "reminder";
+    case StageKind::kDue: return "due";
+    case StageKind::kOverdue: return "overdue";
+    case StageKind::kEscalation: return "escalation";
+  }
+  return "reminder";
+}
+
+// The days that a headline counts for an item of kind k: days left before
+// the due date, days late after it.
+int HeadlineDays(const PlannedItem& item) {
+  return item.stage.kind == StageKind::kBefore || item.stage.kind == StageKind::kDue
+             ? item.days_left
+             : -item.days_left;
+}
+
+// Whether another part of c's commitment number exists in p, so that the
+// part must be named ("Compromiso 4, parte 1").
+bool HasOtherParts(const Program& p, const Commitment& c) {
+  return std::any_of(p.commitments.begin(), p.commitments.end(),
+                     [&](const Commitment& o) { return o.number == c.number && o.part != c.part; });
+}
+
+// A file of a language's templates: the admin's copy under folder when it
+// exists, else the built-in one. Sets *name to the file name for messages.
+bool ReadTemplateFile(const std::string& folder, const std::string& relative, std::string* text,
+                      std::string* name, bool* from_folder, Diagnostics* diags) {
+  *from_folder = false;
+  if (!folder.empty()) {
+    std::string path = folder + "/" + relative;
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) {
+      FileText file = ReadFileText(path);
+      if (!file.error.empty()) {
+        diags->Add(path, 0, 0, file.error);
+        return false;
+      }
+      *text = std::move(file.text);
+      *name = path;
+      *from_folder = true;
+      return true;
+    }
+  }
+  *text = std::string(BuiltinTemplate(relative));
+  *name = "<built-in>/" + relative;
+  return true;
+}
+
+}  // namespace
+
+bool EmailRenderer::IsLanguage(std::string_view language) {
+  return language == "es" || language == "en";
+}
+
+EmailRenderer EmailRenderer::Builtin(std::string_view language) {
+  EmailRenderer r;
+  Diagnostics diags;
+  if (!Load("", language, &r, &diags)) {
+    // The built-ins are part of the program and checked by the tests: a
+    // failure here is a broken build, not bad input.
+    std::fprintf(stderr, "plazod: broken built-in templates:\n%s", diags.ToString().c_str());
+    std::abort();
+  }
+  return r;
+}
+
+bool EmailRenderer::Load(const std::string& folder, std::string_view language, EmailRenderer* out,
+                         Diagnostics* diags) {
+  const std::string lang(IsLanguage(language) ? language : "es");
+  Diagnostics local;
+  if (!folder.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(folder + "/" + lang, ec)) {
+      local.Add(folder, 0, 0, "no '" + lang + "' folder of templates in this folder");
+      diags->Merge(local);
+      return false;
+    }
+  }
+  EmailRenderer r;
+  struct File {
+    std::string_view name;
+    const TemplateNames& names;
+    Template* target;
+  };
+  const File files[] = {{"subject.txt", SubjectNames(), &r.subject_},
+                        {"body.txt", MessageNames(), &r.body_text_},
+                        {"body.html", MessageNames(), &r.body_html_}};
+  for (const File& f : files) {
+    std::string text, name;
+    bool from_folder = false;
+    if (!ReadTemplateFile(folder, lang + "/" + std::string(f.name), &text, &name, &from_folder,
+                          &local)) {
+      continue;
+    }
+    Template::Parse(text, name, f.names, f.target, &local);
+  }
+
+  // Phrases: the built-in file, then the admin's phrases over it.
+  std::map<std::string, SourcePos, std::less<>> where;
+  auto parse_phrases = [&](std::string_view text, const std::string& name) {
+    std::set<std::string, std::less<>> seen;
+    int line_no = 0;
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string_view::npos) end = text.size();
+      std::string_view line = text.substr(start, end - start);
+      ++line_no;
+      start = end + 1;
+      std::string_view content = Trim(line);
+      if (content.empty() || content.front() == '#') continue;
+      size_t eq = line.find('=');
+      if (eq == std::string_view::npos) {
+        local.Add(name, line_no, 1, "expected 'key = text'");
+        continue;
+      }
+      std::string_view key = Trim(line.substr(0, eq));
+      const PhraseSpec* spec = FindPhraseSpec(key);
+      if (spec == nullptr) {
+        std::vector<std::string_view> keys;
+        for (const PhraseSpec& s : PhraseSpecs()) keys.push_back(s.key);
+        local.Add(name, line_no, 1,
+                  "unknown phrase '" + std::string(key) + "'" + DidYouMean(key, keys));
+        continue;
+      }
+      if (!seen.insert(std::string(key)).second) {
+        local.Add(name, line_no, 1, "phrase '" + std::string(key) + "' is given twice");
+        continue;
+      }
+      size_t value_at = eq + 1;
+      while (value_at < line.size() && (line[value_at] == ' ' || line[value_at] == '\t')) {
+        ++value_at;
+      }
+      std::string_view value = Trim(line.substr(value_at));
+      Diagnostics phrase_diags;
+      Template t;
+      if (!Template::Parse(value, name, {spec->names, {}}, &t, &phrase_diags)) {
+        // Positions are relative to the value: move them into the file.
+        for (const Diagnostic& d : phrase_diags.list()) {
+          local.Add(name, line_no, static_cast<int>(value_at) + d.pos.column, d.message);
+        }
+        continue;
+      }
+      r.phrases_[std::string(key)] = std::move(t);
+      where[std::string(key)] = SourcePos{name, line_no, static_cast<int>(value_at) + 1};
+    }
+  };
+  std::string builtin_name = "<built-in>/" + lang + "/phrases.txt";
+  parse_phrases(BuiltinTemplate(lang + "/phrases.txt"), builtin_name);
+  for (const PhraseSpec& s : PhraseSpecs()) {
+    if (r.phrases_.count(s.key) == 0) {
+      local.Add(builtin_name, 0, 0, "missing phrase '" + std::string(s.key) + "'");
+    }
+  }
+  if (!folder.empty()) {
+    std::string text, name;
+    bool from_folder = false;
+    if (ReadTemplateFile(folder, lang + "/phrases.txt", &text, &name, &from_folder, &local) &&
+        from_folder) {
+      parse_phrases(text, name);
+    }
+  }
+  if (auto it = r.phrases_.find("months"); it != r.phrases_.end()) {
+    std::string months = it->second.Expand({});
+    size_t i = 0;
+    while (i < months.size()) {
+      size_t j = months.find_first_of(" \t", i);
+      if (j == std::string::npos) j = months.size();
+      if (j > i) r.months_.push_back(months.substr(i, j - i));
+      i = j + 1;
+    }
+    if (r.months_.size() != 12) {
+      local.Add(where["months"], "'months' must list the twelve month names, found " +
+                                     std::to_string(r.months_.size()));
+    }
+  }
+  if (!local.empty()) {
+    diags->Merge(local);
+    return false;
+  }
+  *out = std::move(r);
+  return true;
+}
+
+std::string EmailRenderer::Phrase(std::string_view key, const TemplateValues& values) const {
+  auto it = phrases_.find(key);
+  return it == phrases_.end() ? std::string() : it->second.Expand(values);
+}
+
+std::string EmailRenderer::DaysText(int days) const {
+  return Phrase(days == 1 ? "days.one" : "days.many", {{"n", std::to_string(days)}});
+}
+
+std::string EmailRenderer::DateText(Days day) const {
+  date::year_month_day ymd{day};
+  unsigned month = static_cast<unsigned>(ymd.month());
+  return Phrase("date", {{"day", std::to_string(static_cast<unsigned>(ymd.day()))},
+                         {"month", month >= 1 && month <= months_.size() ? months_[month - 1] : ""},
+                         {"year", std::to_string(static_cast<int>(ymd.year()))}});
+}
+
+std::string EmailRenderer::Headline(const Notification& n) const {
+  if (n.items.empty()) return Phrase("headline.test");
+  StageKind top = StageKind::kBefore;
+  for (const PlannedItem& i : n.items) top = std::max(top, i.stage.kind);
+  // The most urgent kind leads; the rest are counted as "and N more".
+  int count = 0, min_days = 0, max_days = 0;
+  for (const PlannedItem& i : n.items) {
+    if (i.stage.kind != top) continue;
+    int d = HeadlineDays(i);
+    min_days = count == 0 ? d : std::min(min_days, d);
+    max_days = count == 0 ? d : std::max(max_days, d);
+    ++count;
+  }
+  std::string key = "headline." + std::string(KindName(top));
+  if (count == 1) {
+    key += ".one";
+  } else if (min_days == max_days || top == StageKind::kDue) {
+    key += ".many";
+  } else {
+    key += ".mixed";
+  }
+  std::string headline =
+      Phrase(key, {{"count", std::to_string(count)}, {"days", DaysText(max_days)}});
+  int rest = static_cast<int>(n.items.size()) - count;
+  if (rest > 0) {
+    headline = Phrase("headline.more", {{"headline", headline}, {"count", std::to_string(rest)}});
+  }
+  return headline;
+}
+
+TemplateValues EmailRenderer::ItemValues(const PlannedItem& item) const {
+  const Program& p = *item.program;
+  const Commitment& c = *item.commitment;
+  TemplateValues v;
+  v["program"] = p.name.empty() ? p.id : p.name;
+  v["program_id"] = p.id;
+  v["ministry"] = p.ministry;
+  v["service"] = p.service;
+  v["number"] = std::to_string(c.number);
+  v["part"] = std::to_string(c.part);
+  v["commitment"] = Phrase(c.part > 1 || HasOtherParts(p, c) ? "commitment.part" : "commitment",
+                           {{"number", v["number"]}, {"part", v["part"]}});
+  v["text"] = c.text;
+  v["verification"] = c.verification;
+  v["status"] = Phrase("status." + std::string(StatusName(c.status)));
+  v["due"] = DateText(c.due.date);
+  v["due_iso"] = FormatIsoDate(c.due.date);
+  std::string when;
+  if (item.days_left > 0) {
+    when = Phrase("when.left", {{"days", DaysText(item.days_left)}});
+  } else if (item.days_left == 0) {
+    when = Phrase("when.today");
+  } else {
+    when = Phrase("when.late", {{"days", DaysText(-item.days_left)}});
+  }
+  if (item.late) when = Phrase("when.sent_late", {{"when", when}});
+  v["when"] = std::move(when);
+  v["days_left"] = std::to_string(item.days_left);
+  v["stage"] = item.stage_name;
+  v["kind"] = std::string(KindName(item.stage.kind));
+  return v;
+}
+
+RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone* zone) const {
+  std::string kind = "test";
+  if (!n.items.empty()) {
+    StageKind top = StageKind::kBefore;
+    for (const PlannedItem& i : n.items) top = std::max(top, i.stage.kind);
+    kind = KindName(top);
+  }
+  std::vector<const Program*> programs;
+  for (const PlannedItem& i : n.items) {
+    if (std::find(programs.begin(), programs.end(), i.program) == programs.end()) {
+      programs.push_back(i.program);
+    }
+  }
+  std::string count = std::to_string(n.items.size());
+  TemplateValues top;
+  top["headline"] = Headline(n);
+  if (programs.empty()) {
+    top["programs"] = Phrase("programs.none");
+  } else if (programs.size() == 1) {
+    top["programs"] = programs[0]->name.empty() ? programs[0]->id : programs[0]->name;
+  } else {
+    top["programs"] = Phrase("programs.many", {{"count", std::to_string(programs.size())}});
+  }
+  top["intro"] = Phrase("intro." + kind, {{"count", count}});
+  top["count"] = count;
+  top["kind"] = kind;
+  top["destination"] = n.destination;
+  Days today = zone != nullptr ? LocalDate(n.at, zone)
+                               : Days(date::floor<date::days>(n.at).time_since_epoch());
+  top["date"] = DateText(today);
+
+  RenderedEmail r;
+  r.subject = OneLine(subject_.Expand(top));
+  top["subject"] = r.subject;
+  std::vector<TemplateValues> items;
+  items.reserve(n.items.size());
+  for (const PlannedItem& i : n.items) items.push_back(ItemValues(i));
+  r.text = body_text_.Expand(top, items, false);
+  r.html = body_html_.Expand(top, items, true);
+  return r;
+}
+
+}  // namespace plazo

@@ -1,0 +1,79 @@
+// Rendering a notification as an e-mail digest (SPEC 5.2): subject, plain
+// text and HTML, in Spanish (the default) or English, from templates an
+// admin can read and change (templates/README.md).
+//
+// A language's templates are four files: subject.txt, body.txt, body.html
+// and phrases.txt, the sentences chosen by case (singular or plural, how many
+// days, which kind of alert), so that wording stays in files and out of the
+// code. The files of the top-level templates/ folder are compiled in
+// (builtin_templates.h); a templates folder given at load time replaces them
+// file by file, and phrases.txt phrase by phrase.
+#ifndef PLAZO_NOTIFIERS_RENDER_H_
+#define PLAZO_NOTIFIERS_RENDER_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "config/diagnostics.h"
+#include "notifiers/template.h"
+#include "planner/planner.h"
+
+namespace plazo {
+
+// The texts of one e-mail, UTF-8, lines ending in '\n'.
+struct RenderedEmail {
+  std::string subject;  // one line: no CR, LF or other control characters
+  std::string text;     // the text/plain part
+  std::string html;     // the text/html part; every value in it HTML-escaped
+};
+
+// The templates of one language, ready to render. Immutable after loading,
+// so one renderer may serve every delivery of a configuration.
+class EmailRenderer {
+ public:
+  // The languages with built-in templates: "es" and "en".
+  static bool IsLanguage(std::string_view language);
+
+  // The built-in templates of language ("es" or "en"; anything else gets
+  // "es"). Cannot fail: the built-ins are checked by the test suite.
+  static EmailRenderer Builtin(std::string_view language);
+
+  // Loads language's templates from folder/<language>/: each of the four
+  // files that exists there replaces the built-in one; in phrases.txt, each
+  // phrase given replaces the built-in phrase. An empty folder means the
+  // built-ins only. Every problem (an unreadable file, an unknown name or
+  // phrase, a malformed line, a months phrase without twelve names) is
+  // added to diags as file:line:col; returns true, and only then replaces
+  // *out, when there was none.
+  static bool Load(const std::string& folder, std::string_view language, EmailRenderer* out,
+                   Diagnostics* diags);
+
+  // The digest for n. Items are shown in n's order: the planner puts overdue
+  // and escalated items first, then orders by due date (planner.h), which is
+  // the order SPEC 5.2 asks for, so rendering does not sort again. Dates
+  // (the message's and due dates) are local to zone. A notification without
+  // items renders as a test message (kind "test").
+  RenderedEmail Render(const Notification& n, const date::time_zone* zone) const;
+
+ private:
+  // The phrase called key expanded with values.
+  std::string Phrase(std::string_view key, const TemplateValues& values = {}) const;
+  // "7 días", "1 day".
+  std::string DaysText(int days) const;
+  // "31 de diciembre de 2026".
+  std::string DateText(Days day) const;
+  // The headline of n (headline.* phrases).
+  std::string Headline(const Notification& n) const;
+  TemplateValues ItemValues(const PlannedItem& item) const;
+
+  Template subject_;
+  Template body_text_;
+  Template body_html_;
+  std::map<std::string, Template, std::less<>> phrases_;
+  std::vector<std::string> months_;  // twelve names, January first
+};
+
+}  // namespace plazo
+
+#endif  // PLAZO_NOTIFIERS_RENDER_H_

@@ -1,0 +1,42 @@
+// Signing webhook deliveries the Standard Webhooks way (SPEC 5.3), so that a
+// receiver can check that a payload comes from plazo and was not replayed:
+//   webhook-id:        the delivery id, the same on every retry
+//   webhook-timestamp: Unix seconds of this attempt
+//   webhook-signature: v1,<base64 of HMAC-SHA256(key, "id.timestamp.body")>
+#ifndef PLAZO_NOTIFIERS_SIGNING_H_
+#define PLAZO_NOTIFIERS_SIGNING_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "config/model.h"
+
+namespace plazo {
+
+// The values of the three headers of one attempt.
+struct WebhookSignature {
+  std::string id;
+  std::string timestamp;  // decimal Unix seconds
+  std::string signature;  // "v1,<base64>"
+};
+
+// The HMAC key of a secret as written in a secret file or variable: the
+// bytes after "whsec_" base64-decoded when it starts so (the Standard
+// Webhooks convention), else the bytes themselves. Fails, with an *error
+// that does not quote the secret, when the base64 is malformed or the key
+// is empty.
+bool WebhookKeyFromSecret(std::string_view secret, std::string* key, std::string* error);
+
+// Reads hook's secret (secret_file or secret_env; secret.h) and derives its
+// key. *error names the webhook and where its secret was looked for, never
+// the secret.
+bool LoadWebhookKey(const Webhook& hook, std::string* key, std::string* error);
+
+// Signs body as delivery id at timestamp with key.
+WebhookSignature SignWebhook(std::string_view key, std::string_view id, Instant timestamp,
+                             std::string_view body);
+
+}  // namespace plazo
+
+#endif  // PLAZO_NOTIFIERS_SIGNING_H_

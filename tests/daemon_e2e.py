@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `plazod run`: the real daemon as a child process, a
+real HTTP receiver on a free loopback port, the outbox folder for e-mail, a
+datagram socket as systemd's NOTIFY_SOCKET, and the SQLite ledger on disk.
+Commitments have date-time dues a few seconds ahead so stages fire now.
+
+usage: daemon_e2e.py PLAZOD [unittest args]
+Prints the lateness of every webhook delivery it saw (figures for the notes);
+no test asserts a wall-clock time.
+"""
+import http.server
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+from datetime import datetime, timedelta, timezone
+
+PLAZOD = None
+LATENESS_MS = []
+
+
+class Receiver:
+    """An HTTP server recording every POST; can be told to fail or stall."""
+
+    def __init__(self):
+        self.requests = []  # (arrival unix time, webhook-id, payload dict)
+        self.mode = "ok"    # ok | fail | slow
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if outer.mode == "fail":
+                    self.send_response(503)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if outer.mode == "slow":
+                    time.sleep(0.05)
+                with outer.lock:
+                    outer.requests.append((time.time(), self.headers["webhook-id"], json.loads(body)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def items(self):
+        """(arrival, id, commitment id, stage) for every item received."""
+        with self.lock:
+            return [(t, i, it["commitment"]["id"], it["stage"])
+                    for t, i, p in self.requests for it in p["items"]]
+
+
+class Notify:
+    """Our own NOTIFY_SOCKET: collects the daemon's sd_notify datagrams."""
+
+    def __init__(self, folder):
+        self.path = os.path.join(folder, "notify.sock")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        self.messages = []
+
+    def wait_for(self, needle, timeout=10):
+        deadline = time.time() + timeout
+        for m in self.messages:
+            if needle in m:
+                return m
+        while time.time() < deadline:
+            self.sock.settimeout(max(0.01, deadline - time.time()))
+            try:
+                m = self.sock.recv(4096).decode()
+            except socket.timeout:
+                break
+            self.messages.append(m)
+            if needle in m:
+                return m
+        raise AssertionError(f"no {needle!r} from the daemon; got {self.messages}")
+
+
+def rfc3339(t):
+    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Daemon:
+    """A temporary store, settings and state folder, and plazod run on them."""
+
+    def __init__(self, port, schedule, extra_settings=""):
+        self.dir = tempfile.mkdtemp(prefix="plazo-e2e-")
+        self.store = os.path.join(self.dir, "store")
+        self.state = os.path.join(self.dir, "state")
+        os.mkdir(self.store)
+        with open(os.path.join(self.dir, "secret"), "w") as f:
+            f.write("whsec_c2VjcmV0LWZvci10ZXN0cw==\n")
+        self.settings = os.path.join(self.dir, "plazod.toml")
+        with open(self.settings, "w") as f:
+            f.write(f'''[daemon]
+store = "store"
+state = "state"
+[delivery]
+first_retry = "1s"
+max_retry = "2s"
+[webhook.equipo]
+url = "http://127.0.0.1:{port}/hook"
+secret_file = "secret"
+timeout = "5s"
+[schedule.fast]
+{schedule}
+{extra_settings}
+''')
+        self.notify = Notify(self.dir)
+        self.proc = None
+        self.log = open(os.path.join(self.dir, "plazod.log"), "ab")
+
+    def write_store(self, name, parts, owners='["ana@example.gob.cl"]', atomic=True,
+                    webhook="equipo"):
+        text = f'[program]\nid = "p-{name}"\nname = "Programa {name}"\nowners = {owners}\n' \
+               f'webhooks = ["{webhook}"]\nschedule = "fast"\n'
+        for number, due in parts:
+            text += f"\n[[commitment]]\nnumber = {number}\ntext = \"Parte {number}\"\ndue = {rfc3339(due)}\n"
+        path = os.path.join(self.store, f"{name}.toml")
+        if atomic:  # like an editor: write aside, rename over
+            tmp = os.path.join(self.store, f".{name}.toml.swp")
+            with open(tmp, "w") as f:
+                f.write(text)
+            os.rename(tmp, path)
+        else:
+            with open(path, "w") as f:
+                f.write(text)
+
+    def start(self):
+        env = dict(os.environ, NOTIFY_SOCKET=self.notify.path)
+        self.proc = subprocess.Popen([PLAZOD, "run", "--config", self.settings], env=env,
+                                     stdout=self.log, stderr=self.log)
+        self.notify.wait_for("READY=1")
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            return self.proc.wait(timeout=20)
+        return self.proc.returncode if self.proc else None
+
+    def log_text(self):
+        self.log.flush()
+        with open(os.path.join(self.dir, "plazod.log"), errors="replace") as f:
+            return f.read()
+
+    def ledger(self, sql):
+        db = sqlite3.connect(os.path.join(self.state, "ledger.db"))
+        try:
+            return db.execute(sql).fetchall()
+        finally:
+            db.close()
+
+
+def wait_until(predicate, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+class DaemonTest(unittest.TestCase):
+    def setUp(self):
+        self.receiver = Receiver()
+        self.daemons = []
+
+    def tearDown(self):
+        for d in self.daemons:
+            if d.proc and d.proc.poll() is None:
+                d.proc.kill()
+                d.proc.wait()
+        self.receiver.stop()
+
+    def daemon(self, schedule, extra=""):
+        d = Daemon(self.receiver.port, schedule, extra)
+        self.daemons.append(d)
+        return d
+
+    def test_every_stage_arrives_once_at_its_instant(self):
+        d = self.daemon('before = ["2s"]\noverdue_every = "2s"\noverdue_max = 2\n'
+                        'escalate_after = "3s"\nescalate_to = ["jefe@example.gob.cl"]')
+        due = int(time.time()) + 4
+        d.write_store("a", [(1, due)])
+        d.start()
+        expected = {"before-2s": due - 2, "due": due, "overdue-1": due + 2,
+                    "escalation": due + 3, "overdue-2": due + 4}
+        self.assertTrue(wait_until(lambda: len(self.receiver.items()) >= 5, 15), self.receiver.items())
+        time.sleep(0.5)
+        items = self.receiver.items()
+        self.assertEqual(sorted(s for _, _, _, s in items), sorted(expected))
+        for arrival, _, _, stage in items:
+            LATENESS_MS.append((arrival - expected[stage]) * 1000)
+            self.assertGreaterEqual(arrival, expected[stage] - 0.001, stage)
+        # E-mail went to the outbox folder: owner for every stage, the boss
+        # for the escalation only.
+        mails = os.listdir(os.path.join(d.state, "outbox", "new"))
+        self.assertEqual(len(mails), 6)
+        self.assertEqual(d.stop(), 0)
+        self.assertIn("STOPPING=1", d.notify.wait_for("STOPPING=1"))
+
+    def test_sigterm_exits_zero_and_reports_status(self):
+        d = self.daemon('before = ["1d"]')
+        d.write_store("a", [(1, int(time.time()) + 3 * 86400)])
+        d.start()
+        ready = d.notify.wait_for("READY=1")
+        self.assertIn("STATUS=1 open, next reminder", ready)
+        started = time.time()
+        self.assertEqual(d.stop(), 0)
+        self.assertLess(time.time() - started, 10)
+
+    def test_edit_by_rename_takes_effect_and_broken_edit_keeps_old_schedule(self):
+        d = self.daemon('before = ["1s"]\noverdue_max = 0')
+        far = int(time.time()) + 3600
+        d.write_store("a", [(1, far)])
+        d.start()
+        # Move the due date close: the new plan is in force after the edit.
+        due = int(time.time()) + 3
+        d.write_store("a", [(1, due)])
+        d.notify.wait_for("RELOADING=1")
+        self.assertTrue(wait_until(lambda: any(s == "due" for *_, s in self.receiver.items()), 10))
+        # A broken edit: logged with its place, the old schedule stays.
+        with open(os.path.join(d.store, "b.toml"), "w") as f:
+            f.write('[program]\nid = "b"\nname = 3\n')
+        self.assertTrue(wait_until(lambda: "b.toml:3:8: 'name' must be a string" in d.log_text(), 5))
+        status = d.notify.wait_for("config error")
+        self.assertIn("b.toml:3:8", status)
+        self.assertEqual(d.proc.poll(), None)
+        self.assertEqual(d.stop(), 0)
+
+    def test_receiver_down_then_up_delivers_everything_once(self):
+        self.receiver.mode = "fail"
+        d = self.daemon('before = ["1s"]\noverdue_max = 0')
+        due = int(time.time()) + 2
+        d.write_store("a", [(n, due) for n in range(1, 6)])
+        d.start()
+        self.assertTrue(wait_until(lambda: "retrying" in d.log_text(), 10), d.log_text())
+        self.receiver.mode = "ok"
+        # before-1s and due of 5 parts, in one digest each: 2 notifications.
+        self.assertTrue(wait_until(lambda: len({i for _, i, _, _ in self.receiver.items()}) == 2, 20))
+        time.sleep(1)
+        ids = [i for _, i, _, _ in self.receiver.items() for _ in [0]]
+        self.assertEqual(len(self.receiver.items()), 10)
+        attempts = d.ledger("select count(*) from attempts where ok = 0")[0][0]
+        self.assertGreater(attempts, 0)
+        self.assertEqual(d.ledger("select count(*) from outbox where state != 'sent'")[0][0], 0)
+        self.assertEqual(d.stop(), 0)
+
+    def test_kill_9_in_a_burst_loses_nothing(self):
+        self.receiver.mode = "slow"
+        # 120 programs, each with its own endpoint (on the same receiver), all
+        # due at the same instant: a burst of 120 webhook notifications.
+        hooks = "".join(f'[webhook.w{n:03d}]\nurl = "http://127.0.0.1:{self.receiver.port}/w{n}"\n'
+                        f'secret_file = "secret"\n' for n in range(120))
+        d = self.daemon('before = ["1s"]\noverdue_max = 0\non_due = false', extra=hooks)
+        due = int(time.time()) + 4
+        for n in range(120):
+            d.write_store(f"p{n:03d}", [(1, due)], owners="[]", webhook=f"w{n:03d}")
+        d.start()
+        self.assertTrue(wait_until(lambda: len(self.receiver.items()) >= 10, 15))
+        d.proc.kill()  # SIGKILL in the middle of the burst
+        d.proc.wait()
+        got_before = len(self.receiver.items())
+        d.start()
+        self.assertTrue(wait_until(lambda: len({i for _, i, _, _ in self.receiver.items()}) == 120, 30),
+                        len({i for _, i, _, _ in self.receiver.items()}))
+        time.sleep(1)
+        ids = [i for _, i, _, _ in self.receiver.items()]
+        repeated = len(ids) - len(set(ids))
+        print(f"kill -9 after {got_before} deliveries: {repeated} repeated (in flight), "
+              f"{len(set(ids))} distinct of 120", file=sys.stderr)
+        # Only deliveries in flight at the kill may repeat: at most the
+        # transfers the sender runs at once ([delivery] max_in_flight, 256).
+        self.assertLess(repeated, 120)
+        self.assertEqual(len(set(ids)), 120)
+        self.assertEqual(d.stop(), 0)
+
+
+if __name__ == "__main__":
+    PLAZOD = os.path.abspath(sys.argv.pop(1))
+    result = unittest.main(exit=False, verbosity=2).result
+    if LATENESS_MS:
+        ordered = sorted(LATENESS_MS)
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        print(f"webhook lateness over {len(ordered)} deliveries: max {ordered[-1]:.1f} ms, "
+              f"p99 {p99:.1f} ms", file=sys.stderr)
+    sys.exit(0 if result.wasSuccessful() else 1)

@@ -1,0 +1,303 @@
+// Rendering digests: wording per kind and number, languages, escaping, the
+// template language, and templates loaded from a folder.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+#include "config/time_text.h"
+#include "notifiers/builtin_templates.h"
+#include "notifiers/render.h"
+#include "notifiers/template.h"
+#include "tests/peer_process.h"
+
+namespace plazo {
+namespace {
+
+const date::time_zone* Santiago() { return FindZone("America/Santiago"); }
+
+Instant At(const char* text) { return *ParseInstant(text, Santiago()); }
+
+Commitment Part(int number, int part, const std::string& due, std::string text = "",
+                std::string verification = "") {
+  Commitment c;
+  c.number = number;
+  c.part = part;
+  c.id = part == 1 ? "c" + std::to_string(number)
+                   : "c" + std::to_string(number) + "-p" + std::to_string(part);
+  c.text = text.empty() ? "Texto del compromiso " + c.id : text;
+  c.verification = verification.empty() ? "Informe del compromiso " + c.id : verification;
+  c.due.date = *ParseIsoDate(due);
+  c.status = Status::kEnEvaluacion;
+  return c;
+}
+
+Program MakeProgram(const std::string& id, const std::string& name, std::vector<Commitment> parts) {
+  Program p;
+  p.id = id;
+  p.name = name;
+  p.ministry = "MINISTERIO DEL TRABAJO Y PREVISION SOCIAL";
+  p.service = "SERVICIO NACIONAL DE CAPACITACION Y EMPLEO";
+  p.commitments = std::move(parts);
+  return p;
+}
+
+PlannedItem Item(const Program& p, size_t index, StageKind kind, int days_left,
+                 std::string stage_name = "") {
+  PlannedItem i;
+  i.program = &p;
+  i.commitment = &p.commitments.at(index);
+  i.stage.kind = kind;
+  i.days_left = days_left;
+  i.stage_name = stage_name.empty() ? "before-" + std::to_string(days_left) + "d" : stage_name;
+  return i;
+}
+
+Notification Digest(std::vector<PlannedItem> items) {
+  Notification n;
+  n.id = "ntf_0123456789abcdef";
+  n.at = At("2026-12-24T09:00:00-03:00");
+  n.destination = "encargado.pil@example.gob.cl";
+  n.items = std::move(items);
+  n.kind = "reminder";
+  return n;
+}
+
+const Program& Pil() {
+  static const Program p = MakeProgram(
+      "sence-intermediacion-laboral", "Programa de Intermediación Laboral",
+      {Part(1, 1, "2026-12-31", "Realizar el rediseño del Programa.", "Resultados del Piloto."),
+       Part(2, 1, "2026-12-31"), Part(4, 1, "2026-11-30"), Part(4, 2, "2027-01-23"),
+       Part(8, 1, "2026-12-16")});
+  return p;
+}
+
+const Program& Other() {
+  static const Program p =
+      MakeProgram("otro-programa", "Programa Otro", {Part(3, 1, "2026-12-31")});
+  return p;
+}
+
+std::string Subject(const Notification& n, std::string_view language = "es") {
+  return EmailRenderer::Builtin(language).Render(n, Santiago()).subject;
+}
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST_CASE("the built-in templates are the shipped files of templates/", "[render]") {
+  for (const char* lang : {"es", "en"}) {
+    for (const char* file : {"subject.txt", "body.txt", "body.html", "phrases.txt"}) {
+      std::string relative = std::string(lang) + "/" + file;
+      std::ifstream f(std::string(PLAZO_TEMPLATES) + "/" + relative, std::ios::binary);
+      REQUIRE(f.good());
+      std::stringstream text;
+      text << f.rdbuf();
+      INFO(relative);
+      CHECK(BuiltinTemplate(relative) == text.str());
+    }
+  }
+  CHECK(BuiltinTemplate("es/missing.txt").empty());
+}
+
+TEST_CASE("the built-in templates of both languages load without a problem", "[render]") {
+  for (const char* lang : {"es", "en"}) {
+    EmailRenderer r;
+    Diagnostics diags;
+    INFO(lang);
+    CHECK(EmailRenderer::Load("", lang, &r, &diags));
+    CHECK(diags.ToString() == "");
+  }
+  // The shipped folder itself loads the same way an admin's copy would.
+  EmailRenderer r;
+  Diagnostics diags;
+  CHECK(EmailRenderer::Load(PLAZO_TEMPLATES, "es", &r, &diags));
+  CHECK(diags.ToString() == "");
+}
+
+TEST_CASE("Spanish subjects say what is due, singular or plural, for which program", "[render]") {
+  const Program& p = Pil();
+  // SPEC 5.2's example.
+  CHECK(Subject(Digest({Item(p, 0, StageKind::kBefore, 7), Item(p, 1, StageKind::kBefore, 7)})) ==
+        "[plazo] 2 compromisos vencen en 7 días — Programa de Intermediación Laboral");
+  CHECK(Subject(Digest({Item(p, 0, StageKind::kBefore, 1)})) ==
+        "[plazo] 1 compromiso vence en 1 día — Programa de Intermediación Laboral");
+  CHECK(
+      Subject(Digest({Item(p, 0, StageKind::kBefore, 7), Item(p, 3, StageKind::kBefore, 30)})) ==
+      "[plazo] 2 compromisos vencen en los próximos 30 días — Programa de Intermediación Laboral");
+  CHECK(Subject(Digest({Item(p, 0, StageKind::kDue, 0, "due")})) ==
+        "[plazo] 1 compromiso vence hoy — Programa de Intermediación Laboral");
+  CHECK(
+      Subject(Digest({Item(p, 0, StageKind::kDue, 0, "due"), Item(p, 1, StageKind::kDue, 0, "due"),
+                      Item(p, 3, StageKind::kBefore, 30)})) ==
+      "[plazo] 2 compromisos vencen hoy y 1 más — Programa de Intermediación Laboral");
+  CHECK(Subject(Digest({Item(p, 2, StageKind::kOverdue, -8, "overdue-2"),
+                        Item(p, 0, StageKind::kBefore, 7)})) ==
+        "[plazo] 1 compromiso vencido hace 8 días y 1 más — Programa de Intermediación Laboral");
+  CHECK(Subject(Digest({Item(p, 2, StageKind::kOverdue, -8, "overdue-2"),
+                        Item(p, 4, StageKind::kOverdue, -1, "overdue-1")})) ==
+        "[plazo] 2 compromisos vencidos — Programa de Intermediación Laboral");
+  CHECK(Subject(Digest({Item(p, 2, StageKind::kEscalation, -14, "escalation")})) ==
+        "[plazo] Escalamiento: 1 compromiso sigue abierto 14 días después de vencer — "
+        "Programa de Intermediación Laboral");
+  CHECK(Subject(
+            Digest({Item(p, 0, StageKind::kBefore, 7), Item(Other(), 0, StageKind::kBefore, 7)})) ==
+        "[plazo] 2 compromisos vencen en 7 días — 2 programas");
+  CHECK(Subject(Digest({})) == "[plazo] Mensaje de prueba — sin compromisos");
+}
+
+TEST_CASE("English subjects", "[render]") {
+  const Program& p = Pil();
+  CHECK(Subject(Digest({Item(p, 0, StageKind::kBefore, 7), Item(p, 1, StageKind::kBefore, 7)}),
+                "en") ==
+        "[plazo] 2 commitments due in 7 days — Programa de Intermediación Laboral");
+  CHECK(Subject(Digest({Item(p, 2, StageKind::kOverdue, -1, "overdue-1")}), "en") ==
+        "[plazo] 1 commitment 1 day overdue — Programa de Intermediación Laboral");
+  CHECK(Subject(Digest({Item(p, 0, StageKind::kDue, 0, "due"),
+                        Item(Other(), 0, StageKind::kBefore, 7)}),
+                "en") == "[plazo] 1 commitment due today and 1 more — 2 programs");
+  CHECK(Subject(Digest({}), "en") == "[plazo] Test message — no commitments");
+  // An unknown language falls back to Spanish.
+  CHECK(Subject(Digest({}), "fr") == "[plazo] Mensaje de prueba — sin compromisos");
+}
+
+TEST_CASE("the digest lists each item with program, part, text, verification, due date and days",
+          "[render]") {
+  const Program& p = Pil();
+  PlannedItem late = Item(p, 2, StageKind::kOverdue, -24, "overdue-4");
+  late.late = true;
+  Notification n =
+      Digest({late, Item(p, 0, StageKind::kBefore, 7), Item(p, 3, StageKind::kBefore, 30)});
+  RenderedEmail r = EmailRenderer::Builtin("es").Render(n, Santiago());
+  INFO(r.text);
+  // In the planner's order: overdue first, then by due date.
+  size_t overdue = r.text.find("Compromiso 4, parte 1 · Programa de Intermediación Laboral");
+  size_t first = r.text.find("Compromiso 1 · Programa de Intermediación Laboral");
+  size_t second = r.text.find("Compromiso 4, parte 2 · Programa de Intermediación Laboral");
+  REQUIRE(overdue != std::string::npos);
+  REQUIRE(first != std::string::npos);
+  REQUIRE(second != std::string::npos);
+  CHECK(overdue < first);
+  CHECK(first < second);
+  CHECK(
+      Has(r.text,
+          "vencido hace 24 días (aviso atrasado) (fecha de vencimiento: 30 de noviembre de 2026)"));
+  CHECK(Has(r.text, "vence en 7 días (fecha de vencimiento: 31 de diciembre de 2026)"));
+  CHECK(Has(r.text, "Compromiso: Realizar el rediseño del Programa."));
+  CHECK(Has(r.text, "Debe enviar: Resultados del Piloto."));
+  CHECK(Has(r.text, "Estado: en evaluación"));
+  CHECK(Has(r.text, "24 de diciembre de 2026 · enviado a encargado.pil@example.gob.cl"));
+  CHECK(r.text.rfind("1 compromiso vencido hace 24 días y 2 más\n\nHay compromisos", 0) == 0);
+  // The block tags, alone on their lines, leave no blank lines behind.
+  CHECK_FALSE(Has(r.text, "\n\n\n"));
+  CHECK(Has(r.html, "<div class=\"item overdue\">"));
+  CHECK(Has(r.html,
+            "<title>[plazo] 1 compromiso vencido hace 24 días y 2 más — "
+            "Programa de Intermediación Laboral</title>"));
+
+  RenderedEmail en = EmailRenderer::Builtin("en").Render(n, Santiago());
+  CHECK(Has(en.text, "Commitment 4, part 1 · Programa de Intermediación Laboral"));
+  CHECK(Has(en.text, "24 days overdue (sent late) (due date: November 30, 2026)"));
+  CHECK(Has(en.text, "due in 7 days (due date: December 31, 2026)"));
+  CHECK(Has(en.text, "Status: under evaluation"));
+}
+
+TEST_CASE(
+    "every value is HTML-escaped in the HTML part, and no control character reaches the subject",
+    "[render]") {
+  Program p = MakeProgram("x", "Programa <b>X</b>\r\nBcc: intruso@example.com",
+                          {Part(1, 1, "2026-12-31", "<script>alert('x')</script> & \"co\"")});
+  RenderedEmail r =
+      EmailRenderer::Builtin("es").Render(Digest({Item(p, 0, StageKind::kBefore, 7)}), Santiago());
+  CHECK(Has(r.html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;co&quot;"));
+  CHECK_FALSE(Has(r.html, "<script>"));
+  CHECK_FALSE(Has(r.html, "<b>X</b>"));
+  CHECK(Has(r.text, "<script>alert('x')</script> & \"co\""));  // plain text stays plain
+  CHECK(r.subject ==
+        "[plazo] 1 compromiso vence en 7 días — Programa <b>X</b>  Bcc: intruso@example.com");
+  CHECK(r.subject.find_first_of("\r\n") == std::string::npos);
+}
+
+TEST_CASE("the template language: values, one repeated block, standalone tags", "[render]") {
+  TemplateNames names{{"title"}, {"name"}};
+  Template t;
+  Diagnostics diags;
+  REQUIRE(
+      Template::Parse("<{{title}}>\n  {{#items}}  \n- {{ name }} of {{title}}\n{{/items}}\nend\n",
+                      "t.txt", names, &t, &diags));
+  CHECK(t.Expand({{"title", "A&B"}}, {{{"name", "x"}}, {{"name", "<y>"}}}, false) ==
+        "<A&B>\n- x of A&B\n- <y> of A&B\nend\n");
+  CHECK(t.Expand({{"title", "A&B"}}, {{{"name", "<y>"}}}, true) ==
+        "<A&amp;B>\n- &lt;y&gt; of A&amp;B\nend\n");
+  CHECK(t.Expand({{"title", "T"}}, {}, false) == "<T>\nend\n");
+  // Inline block tags keep their surroundings.
+  REQUIRE(Template::Parse("[{{#items}}{{name}},{{/items}}]", "t.txt", names, &t, &diags));
+  CHECK(t.Expand({}, {{{"name", "a"}}, {{"name", "b"}}}, false) == "[a,b,]");
+}
+
+std::string ParseErrors(const std::string& text, const TemplateNames& names) {
+  Template t;
+  Diagnostics diags;
+  CHECK_FALSE(Template::Parse(text, "body.txt", names, &t, &diags));
+  return diags.ToString();
+}
+
+TEST_CASE("template mistakes are errors with file, line and column", "[render]") {
+  TemplateNames names{{"headline", "programs"}, {"text"}};
+  CHECK(ParseErrors("Hola\n  {{programa}}\n", names) ==
+        "body.txt:2:3: unknown name 'programa' (did you mean 'programs'?)\n");
+  CHECK(ParseErrors("{{text}}\n", names) ==
+        "body.txt:1:1: unknown name 'text' (it is only known inside {{#items}} ... {{/items}})\n");
+  CHECK(ParseErrors("{{#items}}\n{{text}}\n", names) ==
+        "body.txt:1:1: {{#items}} is never closed by {{/items}}\n");
+  CHECK(ParseErrors("a {{/items}}", names) == "body.txt:1:3: {{/items}} without {{#items}}\n");
+  CHECK(ParseErrors("{{#rows}}{{/rows}}", names) ==
+        "body.txt:1:1: unknown block '#rows': the only block is {{#items}} ... {{/items}}\n"
+        "body.txt:1:10: unknown block '/rows': the only block is {{#items}} ... {{/items}}\n");
+  CHECK(ParseErrors("x {{headline", names) == "body.txt:1:3: '{{' without a closing '}}'\n");
+  CHECK(ParseErrors("{{#items}}", {{"headline"}, {}}) ==
+        "body.txt:1:1: this template has no {{#items}} block\n");
+}
+
+TEST_CASE("an admin's templates folder replaces the built-ins file by file and phrase by phrase",
+          "[render]") {
+  testing::ScratchDir dir;
+  std::filesystem::create_directories(dir.File("es"));
+  dir.Write("es/subject.txt", "Aviso: {{headline}} ({{programs}})\n");
+  dir.Write("es/phrases.txt",
+            "# solo una frase\nheadline.reminder.many = {{count}} plazos en {{days}}\n");
+  EmailRenderer r;
+  Diagnostics diags;
+  REQUIRE(EmailRenderer::Load(dir.path(), "es", &r, &diags));
+  const Program& p = Pil();
+  RenderedEmail e = r.Render(
+      Digest({Item(p, 0, StageKind::kBefore, 7), Item(p, 1, StageKind::kBefore, 7)}), Santiago());
+  CHECK(e.subject == "Aviso: 2 plazos en 7 días (Programa de Intermediación Laboral)");
+  CHECK(Has(e.text, "Debe enviar:"));  // body.txt is still the built-in one
+
+  // Mistakes name the admin's file.
+  dir.Write("es/phrases.txt",
+            "headline.reminder.mny = x\nmonths = enero febrero\nwhen.left = en {{day}}\nnada\n");
+  dir.Write("es/body.html", "{{#items}}{{txt}}{{/items}}");
+  Diagnostics bad;
+  CHECK_FALSE(EmailRenderer::Load(dir.path(), "es", &r, &bad));
+  bad.Sort();
+  std::string folder = dir.path() + "/es/";
+  CHECK(bad.ToString() ==
+        folder + "body.html:1:11: unknown name 'txt' (did you mean 'text'?)\n" + folder +
+            "phrases.txt:1:1: unknown phrase 'headline.reminder.mny' (did you mean "
+            "'headline.reminder.many'?)\n" +
+            folder + "phrases.txt:2:10: 'months' must list the twelve month names, found 2\n" +
+            folder + "phrases.txt:3:16: unknown name 'day' (did you mean 'days'?)\n" + folder +
+            "phrases.txt:4:1: expected 'key = text'\n");
+
+  Diagnostics missing;
+  CHECK_FALSE(EmailRenderer::Load(dir.File("nowhere"), "es", &r, &missing));
+  CHECK(missing.ToString() ==
+        dir.File("nowhere") + ": no 'es' folder of templates in this folder\n");
+}
+
+}  // namespace
+}  // namespace plazo
