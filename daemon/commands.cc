@@ -44,6 +44,42 @@ void PrintGroup(std::ostream& out, const char* title, const std::vector<StatusIt
   }
 }
 
+// What the ledger says about deliveries that did not go through.
+bool ReadDeliveryProblems(const Config& config, DeliveryProblems* out, std::ostream& err) {
+  std::string error;
+  std::unique_ptr<Ledger> ledger = Ledger::OpenReadOnly(LedgerPath(config.settings.state), &error);
+  if (!ledger) {
+    if (error.empty()) return true;  // no ledger yet: nothing sent, nothing failed
+    err << "plazod: " << error << "\n";
+    return false;
+  }
+  LedgerCounts counts;
+  std::vector<OutboxEntry> pending;
+  if (!ledger->Counts(&counts, &error) || !ledger->PendingEntries(&pending, &error) ||
+      !ledger->GivenUp(&out->given_up, &error)) {
+    err << "plazod: " << error << "\n";
+    return false;
+  }
+  out->pending = counts.pending;
+  out->sent = counts.sent;
+  for (OutboxEntry& e : pending) {
+    if (e.attempts > 0) out->failing.push_back(std::move(e));
+  }
+  return true;
+}
+
+void PrintDeliveries(std::ostream& out, const DeliveryProblems& p, const date::time_zone* zone) {
+  out << "\nDELIVERIES: " << p.sent << " sent, " << p.pending << " pending, " << p.failing.size()
+      << " failing, " << p.given_up.size() << " given up\n";
+  auto line = [&](const char* what, const OutboxEntry& e) {
+    out << "  " << what << "  " << e.notification_id << "  " << e.channel << " " << e.destination
+        << "  " << e.attempts << " attempts, since " << FormatRfc3339(e.created_at, zone) << ": "
+        << e.last_error << "\n";
+  };
+  for (const OutboxEntry& e : p.failing) line("failing ", e);
+  for (const OutboxEntry& e : p.given_up) line("given up", e);
+}
+
 }  // namespace
 
 bool LoadForCommand(const Options& options, Config* config, std::ostream& err) {
@@ -118,8 +154,10 @@ int RunStatus(const Options& options, std::ostream& out, std::ostream& err) {
   if (!ReadInstantOption(options, "at", config, &at, err)) return kExitUsage;
   StatusReport report = ComputeStatus(config, at);
   const date::time_zone* zone = config.settings.zone;
+  DeliveryProblems problems;
+  if (!ReadDeliveryProblems(config, &problems, err)) return kExitInvalid;
   if (options.Has("json")) {
-    out << StatusJson(report, zone);
+    out << StatusJson(report, problems, zone);
     return kExitOk;
   }
   out << "Status at " << FormatRfc3339(at, zone) << "\n\n";
@@ -130,6 +168,7 @@ int RunStatus(const Options& options, std::ostream& out, std::ostream& err) {
   PrintGroup(out, "LATER", report.later);
   out << "\n";
   PrintGroup(out, "FULFILLED", report.fulfilled);
+  PrintDeliveries(out, problems, zone);
   return kExitOk;
 }
 

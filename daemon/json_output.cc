@@ -28,15 +28,39 @@ boost::json::array ItemsJson(const std::vector<StatusItem>& items) {
   return a;
 }
 
+boost::json::array EntriesJson(const std::vector<OutboxEntry>& entries,
+                               const date::time_zone* zone) {
+  boost::json::array a;
+  for (const OutboxEntry& e : entries) {
+    boost::json::object o;
+    o["id"] = e.notification_id;
+    o["channel"] = e.channel;
+    o["destination"] = e.destination;
+    o["kind"] = e.kind;
+    o["attempts"] = e.attempts;
+    o["since"] = FormatRfc3339(e.created_at, zone);
+    o["last_error"] = e.last_error;
+    a.push_back(std::move(o));
+  }
+  return a;
+}
+
 }  // namespace
 
-std::string StatusJson(const StatusReport& report, const date::time_zone* zone) {
+std::string StatusJson(const StatusReport& report, const DeliveryProblems& problems,
+                       const date::time_zone* zone) {
   boost::json::object o;
   o["at"] = FormatRfc3339(report.at, zone);
   o["overdue"] = ItemsJson(report.overdue);
   o["due_soon"] = ItemsJson(report.due_soon);
   o["later"] = ItemsJson(report.later);
   o["fulfilled"] = ItemsJson(report.fulfilled);
+  boost::json::object d;
+  d["sent"] = problems.sent;
+  d["pending"] = problems.pending;
+  d["failing"] = EntriesJson(problems.failing, zone);
+  d["given_up"] = EntriesJson(problems.given_up, zone);
+  o["deliveries"] = std::move(d);
   return boost::json::serialize(o) + "\n";
 }
 

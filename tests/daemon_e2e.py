@@ -269,6 +269,29 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(d.ledger("select count(*) from outbox where state != 'sent'")[0][0], 0)
         self.assertEqual(d.stop(), 0)
 
+    def test_given_up_deliveries_are_listed_by_status_and_secrets_stay_out_of_logs(self):
+        self.receiver.mode = "fail"
+        d = self.daemon('before = ["1s"]\noverdue_max = 0\non_due = false')
+        # give up after 2 s of failing (retries every 1-2 s before that)
+        text = open(d.settings).read().replace('max_retry = "2s"', 'max_retry = "2s"\ngive_up_after = "2s"')
+        open(d.settings, "w").write(text)
+        due = int(time.time()) + 2
+        d.write_store("a", [(1, due)], owners="[]")
+        d.start()
+        self.assertTrue(wait_until(lambda: "gave up" in d.log_text(), 15), d.log_text())
+        self.assertEqual(d.stop(), 0)
+        out = subprocess.run([PLAZOD, "status", "--config", d.settings, "--json"],
+                             capture_output=True, text=True, check=True).stdout
+        deliveries = json.loads(out)["deliveries"]
+        self.assertEqual(len(deliveries["given_up"]), 1)
+        self.assertEqual(deliveries["given_up"][0]["destination"], "equipo")
+        self.assertIn("503", deliveries["given_up"][0]["last_error"])
+        table = subprocess.run([PLAZOD, "status", "--config", d.settings],
+                               capture_output=True, text=True, check=True).stdout
+        self.assertIn("1 given up", table)
+        for secret in ("whsec_c2VjcmV0LWZvci10ZXN0cw==", "secret-for-tests"):
+            self.assertNotIn(secret, d.log_text())
+
     def test_kill_9_in_a_burst_loses_nothing(self):
         self.receiver.mode = "slow"
         # 120 programs, each with its own endpoint (on the same receiver), all
