@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <system_error>
 #include <thread>
 
@@ -283,6 +284,71 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
   diags->Merge(local);
   if (!local.empty()) return false;
   *out = std::move(store);
+  return true;
+}
+
+bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Settings& settings,
+                 StoreUpdate* out, Diagnostics* diags) {
+  auto normal = [](const std::string& path) { return fs::path(path).lexically_normal().string(); };
+  std::set<std::string> touched;
+  for (const std::string& path : changed) touched.insert(normal(path));
+
+  Diagnostics local;
+  std::vector<Program> fresh;
+  for (const std::string& path : touched) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) continue;  // removed
+    FileText text = ReadFileText(path);
+    if (!text.error.empty()) {
+      local.Add(SourcePos{path, 0, 0}, text.error);
+      continue;
+    }
+    Program p;
+    if (ParseStoreFile(text.text, path, settings, &p, &local)) fresh.push_back(std::move(p));
+  }
+  // Program ids stay unique across the store: check the new programs against
+  // each other and against every program kept.
+  std::map<std::string, std::string> ids;  // id -> file
+  for (const Program& p : old->programs) {
+    if (!touched.count(normal(p.pos.file))) ids.emplace(p.id, p.pos.file);
+  }
+  size_t kept = ids.size();
+  for (const Program& p : fresh) {
+    auto [it, inserted] = ids.emplace(p.id, p.pos.file);
+    if (!inserted) {
+      local.Add(p.pos, "duplicate program id '" + p.id + "' (also in " + it->second + ")");
+    }
+  }
+  if (kept + fresh.size() == 0) {
+    local.Add(SourcePos{touched.empty() ? std::string() : fs::path(*touched.begin()).parent_path().string(), 0, 0},
+              "no store files (*.toml) in the store folder");
+  }
+  local.Sort();
+  diags->Merge(local);
+  if (!local.empty()) return false;
+
+  StoreUpdate update;
+  std::vector<std::pair<Program, int>> all;  // program, its old index or -1
+  all.reserve(kept + fresh.size());
+  for (size_t i = 0; i < old->programs.size(); ++i) {
+    Program& p = old->programs[i];
+    if (!touched.count(normal(p.pos.file))) all.emplace_back(std::move(p), static_cast<int>(i));
+  }
+  for (Program& p : fresh) all.emplace_back(std::move(p), -1);
+  std::stable_sort(all.begin(), all.end(),
+                   [](const auto& a, const auto& b) { return a.first.id < b.first.id; });
+  update.old_to_new.assign(old->programs.size(), -1);
+  update.store.programs.reserve(all.size());
+  for (auto& [p, old_index] : all) {
+    uint32_t index = static_cast<uint32_t>(update.store.programs.size());
+    if (old_index >= 0) {
+      update.old_to_new[static_cast<size_t>(old_index)] = static_cast<int>(index);
+    } else {
+      update.fresh.push_back(index);
+    }
+    update.store.programs.push_back(std::move(p));
+  }
+  *out = std::move(update);
   return true;
 }
 

@@ -23,6 +23,27 @@ bool ParseStoreFile(std::string_view text, const std::string& name,
 bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
                Diagnostics* diags);
 
+// The result of re-reading some files of a loaded store.
+struct StoreUpdate {
+  Store store;
+  // For each program of the old store: its index in the new one, or -1 when
+  // its file changed or went away.
+  std::vector<int> old_to_new;
+  // Indices in the new store of the programs that were read anew.
+  std::vector<uint32_t> fresh;
+};
+
+// Re-reads the store files named in changed (paths in the store folder; a
+// file that no longer exists was removed) and builds the store with them
+// replaced, moving every other program out of *old rather than copying it,
+// so an edit of one file in a store of 100,000 parts costs one file.
+// Validates like LoadStore (the changed files, program ids unique across the
+// whole store, at least one store file); on any problem adds it to diags,
+// returns false and leaves *old untouched. On success *old is left with
+// moved-from programs and must be discarded.
+bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Settings& settings,
+                 StoreUpdate* out, Diagnostics* diags);
+
 // The canonical commitment id: "c4" for part 1, "c4-p2" otherwise.
 std::string CommitmentId(int number, int part);
 

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include "config/store.h"
 #include "config/time_text.h"
 #include "daemon/file_watcher.h"
 #include "daemon/log.h"
@@ -83,9 +84,16 @@ class Service {
       return 1;
     }
     LedgerView view;
-    if (ledger_->LoadView(&view, &error) && !view.planned_through) {
+    // Keys planned from the end of time on: none; this reads planned_through.
+    if (!ledger_->LoadView(Instant::max(), &view, &error)) {
+      spdlog::error("{}", error);
+      return 1;
+    }
+    planned_through_ = view.planned_through;
+    if (!planned_through_) {
       // First run: what was due before today is history, not a backlog.
-      ledger_->SetPlannedThrough(Now(), &error);
+      planned_through_ = Now();
+      ledger_->SetPlannedThrough(*planned_through_, &error);
     }
     sender_ = std::make_unique<OutboxSender>(io_, *ledger_, OutboxSenderOptions{}, Now);
     sender_->Configure(s);
@@ -110,7 +118,9 @@ class Service {
     const Loaded& l = *current_;
     std::string error;
     LedgerView view;
-    if (!ledger_->LoadView(&view, &error)) {
+    // Due looks only at stages after planned_through: only their keys matter.
+    Instant since = planned_through_ ? std::min(*planned_through_, now) : now;
+    if (!ledger_->LoadView(since, &view, &error)) {
       spdlog::error("ledger: {}", error);
       ArmTimer(now + std::chrono::minutes(1));  // the disk may come back
       return;
@@ -142,7 +152,11 @@ class Service {
       all_stored &= ledger_->Record(skipped, now, &error);
     }
     if (all_stored && (!view.planned_through || *view.planned_through < now)) {
-      ledger_->SetPlannedThrough(now, &error);
+      if (ledger_->SetPlannedThrough(now, &error)) {
+        planned_through_ = now;
+      } else {
+        spdlog::error("ledger: {}", error);
+      }
     }
     if (!plan.notifications.empty()) sender_->Kick();
     ArmTimer(all_stored ? l.planner->NextInstant(now) : std::optional<Instant>(now + std::chrono::minutes(1)));
@@ -186,11 +200,34 @@ class Service {
     });
   }
 
-  void Reload(const std::string& why) {
+  // Re-reads only the store files in changed when nothing else changed: for
+  // a large store, one edited file costs one file, not the whole store.
+  std::shared_ptr<Loaded> LoadChanged(const std::vector<std::string>& changed, Diagnostics* diags) {
+    StoreUpdate update;
+    if (!UpdateStore(&current_->config.store, changed, current_->config.settings, &update, diags)) {
+      return nullptr;
+    }
+    // current_'s store is moved-from now: replace it before anything reads it.
+    auto loaded = std::make_shared<Loaded>();
+    loaded->config.settings = current_->config.settings;
+    loaded->config.store = std::move(update.store);
+    loaded->renderer = current_->renderer;
+    loaded->planner = std::make_unique<Planner>(loaded->config, *current_->planner,
+                                                update.old_to_new, update.fresh);
+    for (const Program& p : loaded->config.store.programs)
+      for (const Commitment& c : p.commitments) loaded->open_parts += c.IsOpen() ? 1 : 0;
+    return loaded;
+  }
+
+  // store_files: the store files that changed, when only store files did;
+  // nullptr reloads everything.
+  void Reload(const std::string& why, const std::vector<std::string>* store_files = nullptr) {
     notify_.Reloading();
     spdlog::info("reloading ({})", why);
+    auto started = std::chrono::steady_clock::now();
     Diagnostics diags;
-    std::shared_ptr<Loaded> fresh = Load(options_.source, &diags);
+    std::shared_ptr<Loaded> fresh =
+        store_files ? LoadChanged(*store_files, &diags) : Load(options_.source, &diags);
     if (!fresh) {
       diags.Sort();
       for (const Diagnostic& d : diags.list()) spdlog::error("{}", d.ToString());
@@ -205,9 +242,11 @@ class Service {
     current_ = std::move(fresh);
     sender_->Configure(current_->config.settings);
     if (store_moved) Watch();
-    spdlog::info("configuration reloaded: {} programs, {} open parts",
-                 current_->config.store.programs.size(), current_->open_parts);
     Tick();
+    spdlog::info("configuration reloaded in {} ms: {} programs, {} open parts",
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started).count(),
+                 current_->config.store.programs.size(), current_->open_parts);
     notify_.Ready(StatusLine());
   }
 
@@ -215,8 +254,21 @@ class Service {
     const Settings& s = current_->config.settings;
     watcher_ = std::make_unique<FileWatcher>(
         io_, s.store, s.path, options_.reload_debounce, [this](const std::set<std::string>& changed) {
-          Reload(changed.size() == 1 ? *changed.begin() + " changed"
-                                     : std::to_string(changed.size()) + " files changed");
+          std::string why = changed.size() == 1 ? *changed.begin() + " changed"
+                                                : std::to_string(changed.size()) + " files changed";
+          // Only *.toml files of the store folder: reload just those.
+          std::vector<std::string> store_files;
+          for (const std::string& path : changed) {
+            std::filesystem::path p(path);
+            bool in_store = p.parent_path().lexically_normal() ==
+                            std::filesystem::path(current_->config.settings.store).lexically_normal();
+            if (in_store && p.extension() == ".toml") store_files.push_back(path);
+          }
+          if (store_files.size() == changed.size()) {
+            Reload(why, &store_files);
+          } else {
+            Reload(why);
+          }
         });
     if (!watcher_->error().empty()) {
       spdlog::warn("{}; edits take effect on SIGHUP only", watcher_->error());
@@ -297,6 +349,7 @@ class Service {
   std::unique_ptr<FileWatcher> watcher_;
   std::shared_ptr<Loaded> current_;
   std::optional<Instant> next_;
+  std::optional<Instant> planned_through_;  // as last written to the ledger
   std::string config_error_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <filesystem>
 #include <utility>
 
@@ -218,6 +219,10 @@ std::unique_ptr<Ledger> Ledger::OpenReadOnly(const std::string& path, std::strin
 }
 
 bool Ledger::LoadView(LedgerView* out, std::string* error) {
+  return LoadView(Instant(Duration(INT64_MIN)), out, error);
+}
+
+bool Ledger::LoadView(Instant since, LedgerView* out, std::string* error) {
   out->handled.clear();
   out->planned_through.reset();
   Transaction tx = statements_->Read();
@@ -227,6 +232,7 @@ bool Ledger::LoadView(LedgerView* out, std::string* error) {
   }
   {
     Query q = statements_->Use(kSelectKeys);
+    q.Time(since);
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) out->handled.insert(q.ColumnBytes(0));
     if (rc != SQLITE_DONE) {

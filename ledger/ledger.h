@@ -151,6 +151,10 @@ class Ledger {
   // Replaces *out with every delivery key in any state, and planned_through,
   // read in one consistent snapshot.
   bool LoadView(LedgerView* out, std::string* error);
+  // LoadView restricted to the keys of deliveries planned at or after since:
+  // all the planner's Due needs after a run up to planned_through (it only
+  // looks at stages after it), and far cheaper than every key ever recorded.
+  bool LoadView(Instant since, LedgerView* out, std::string* error);
 
   // Writes records in one transaction, stamping recorded_at = now. A key not
   // yet in the ledger is inserted as given. A key already there keeps its

@@ -115,9 +115,16 @@ bool Apply(sqlite3* db, const Migration& m, int latest, int* version, std::strin
 
 }  // namespace
 
+// Version 2: the daemon reads only the deliveries planned since its last
+// run (LoadView's since), which wants an index on planned_at.
+constexpr std::string_view kV2 = R"sql(
+CREATE INDEX deliveries_by_planned_at ON deliveries (planned_at);
+)sql";
+
 const std::vector<Migration>& LedgerMigrations() {
   static const std::vector<Migration> migrations = {
       {1, kV1},
+      {2, kV2},
   };
   return migrations;
 }

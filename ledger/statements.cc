@@ -18,7 +18,7 @@ constexpr std::array<const char*, LedgerStatements::kCount> kSqlText = {
     "BEGIN",
     "COMMIT",
     "ROLLBACK",
-    "SELECT key FROM deliveries",
+    "SELECT key FROM deliveries WHERE planned_at >= ?1",
     "SELECT value FROM meta WHERE key = ?1",
     "INSERT INTO meta (key, value) VALUES (?1, ?2)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

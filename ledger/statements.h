@@ -21,7 +21,7 @@ class LedgerStatements {
     kBeginRead,           // BEGIN (deferred)
     kCommit,
     kRollback,
-    kSelectKeys,          // every delivery key
+    kSelectKeys,          // the delivery keys planned at or after ?1
     kSelectMeta,          // ?1 meta key -> value
     kUpsertMeta,          // ?1 key, ?2 value
     kRecordDelivery,      // ?1 key, ?2 notification id or NULL, ?3 state,

@@ -115,18 +115,42 @@ Planner::Planner(const Config& config) : config_(config) {
     }
   }
   events_.reserve(bound);
-  for (uint32_t pi = 0; pi < programs.size(); ++pi) {
-    const Program& p = programs[pi];
-    for (size_t ci = 0; ci < p.commitments.size(); ++ci) {
-      const Commitment& c = p.commitments[ci];
-      for (const StageTime& st : StagesFor(c, config.ScheduleFor(p, c))) {
-        events_.push_back(Event{st.at, pi, static_cast<uint16_t>(ci), st.stage});
-      }
-    }
-  }
+  for (uint32_t pi = 0; pi < programs.size(); ++pi) AddProgram(pi, events_);
   std::sort(events_.begin(), events_.end(), [](const Event& a, const Event& b) {
     return std::tie(a.at, a.program, a.commitment) < std::tie(b.at, b.program, b.commitment);
   });
+}
+
+Planner::Planner(const Config& config, const Planner& previous, const std::vector<int>& old_to_new,
+                 const std::vector<uint32_t>& fresh)
+    : config_(config) {
+  std::vector<Event> added;
+  for (uint32_t pi : fresh) AddProgram(pi, added);
+  std::sort(added.begin(), added.end(), [](const Event& a, const Event& b) {
+    return std::tie(a.at, a.program, a.commitment) < std::tie(b.at, b.program, b.commitment);
+  });
+  events_.reserve(previous.events_.size() + added.size());
+  for (Event e : previous.events_) {
+    int to = e.program < old_to_new.size() ? old_to_new[e.program] : -1;
+    if (to < 0) continue;
+    e.program = static_cast<uint32_t>(to);
+    events_.push_back(e);
+  }
+  // Both runs are in instant order; ties between programs may interleave
+  // differently than a full build, which no query depends on.
+  auto middle = events_.insert(events_.end(), added.begin(), added.end());
+  std::inplace_merge(events_.begin(), middle, events_.end(),
+                     [](const Event& a, const Event& b) { return a.at < b.at; });
+}
+
+void Planner::AddProgram(uint32_t pi, std::vector<Event>& out) const {
+  const Program& p = config_.store.programs[pi];
+  for (size_t ci = 0; ci < p.commitments.size(); ++ci) {
+    const Commitment& c = p.commitments[ci];
+    for (const StageTime& st : StagesFor(c, config_.ScheduleFor(p, c))) {
+      out.push_back(Event{st.at, pi, static_cast<uint16_t>(ci), st.stage});
+    }
+  }
 }
 
 template <typename Add>

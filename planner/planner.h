@@ -69,6 +69,15 @@ class Planner {
  public:
   explicit Planner(const Config& config);
 
+  // The index for config built from previous, the index of the configuration
+  // config replaces, when only some programs changed (store.h UpdateStore):
+  // previous's events are kept for every program whose old index maps to a
+  // new one in old_to_new, and the stages of the programs in fresh are
+  // computed anew. A pass over the index instead of every stage of every
+  // part. config's settings must equal those previous was built with.
+  Planner(const Config& config, const Planner& previous, const std::vector<int>& old_to_new,
+          const std::vector<uint32_t>& fresh);
+
   // Every unhandled stage with instant in [from, until], each sent at its own
   // instant, grouped per destination and instant. Sorted by instant, then
   // channel and destination.
@@ -100,6 +109,9 @@ class Planner {
   // keys, through add(channel, destination, item).
   template <typename Add>
   void Expand(const Event& e, Instant send_at, const LedgerView& ledger, Add add) const;
+
+  // Appends the stages of program pi of config_ to out.
+  void AddProgram(uint32_t pi, std::vector<Event>& out) const;
 
   const Config& config_;
   std::vector<Event> events_;

@@ -144,7 +144,7 @@ TEST_CASE("a new ledger is in WAL mode at the current schema and keeps its data"
   }
   CHECK(Raw(path, "PRAGMA journal_mode") == "wal");
   CHECK(Raw(path, "PRAGMA user_version") == std::to_string(LedgerSchemaVersion()));
-  CHECK(LedgerSchemaVersion() == 1);
+  CHECK(LedgerSchemaVersion() == 2);
   CHECK(Raw(path, "PRAGMA application_id") == std::to_string(kLedgerApplicationId));
   CHECK(Raw(path, "PRAGMA integrity_check") == "ok");
 
@@ -195,8 +195,53 @@ TEST_CASE("an empty database file is migrated to the current version", "[ledger]
     std::string error;
     REQUIRE(ledger->Enqueue(Entry("n1"), {Item("k")}, T(1), &error));
   }
-  CHECK(Raw(path, "PRAGMA user_version") == "1");
+  CHECK(Raw(path, "PRAGMA user_version") == "2");
   CHECK(Raw(path, "SELECT count(*) FROM outbox") == "1");
+}
+
+TEST_CASE("a version 1 ledger is migrated to version 2 and keeps its data", "[ledger]") {
+  TempDir dir;
+  const std::string path = dir.File("ledger.db");
+  {
+    // What a plazod of schema 1 left behind: v1 tables, one sent delivery.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    std::string error;
+    REQUIRE(Migrate(db, {LedgerMigrations()[0]}, &error));
+    REQUIRE(sqlite3_exec(db,
+                         "INSERT INTO deliveries VALUES ('p/c1/2025-06-30/due/email:a@x', 'n0',"
+                         " 'sent', 100, 101)",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  CHECK(Raw(path, "PRAGMA user_version") == "1");
+  auto ledger = OpenOrFail(path);
+  CHECK(Raw(path, "PRAGMA user_version") == "2");
+  CHECK(Raw(path, "SELECT count(*) FROM sqlite_master WHERE name = 'deliveries_by_planned_at'") ==
+        "1");
+  LedgerView view;
+  std::string error;
+  REQUIRE(ledger->LoadView(&view, &error));
+  CHECK(view.handled.count("p/c1/2025-06-30/due/email:a@x") == 1);
+}
+
+TEST_CASE("LoadView since an instant reads only the keys planned from then on", "[ledger]") {
+  TempDir dir;
+  auto ledger = OpenOrFail(dir.File("ledger.db"));
+  std::string error;
+  DeliveryRecord old = Rec("p/c1/2025-06-30/before-7d/email:a@x", DeliveryState::kSent);
+  old.planned_at = T(100);
+  DeliveryRecord recent = Rec("p/c1/2025-06-30/due/email:a@x", DeliveryState::kSent);
+  recent.planned_at = T(200);
+  REQUIRE(ledger->Record({old, recent}, T(300), &error));
+  REQUIRE(ledger->SetPlannedThrough(T(250), &error));
+  LedgerView view;
+  REQUIRE(ledger->LoadView(T(200), &view, &error));
+  CHECK(view.handled == std::unordered_set<std::string>{"p/c1/2025-06-30/due/email:a@x"});
+  CHECK(view.planned_through == T(250));
+  REQUIRE(ledger->LoadView(Instant::max(), &view, &error));
+  CHECK(view.handled.empty());
+  CHECK(view.planned_through == T(250));
 }
 
 TEST_CASE("a ledger from a newer plazod is refused and left alone", "[ledger]") {
@@ -207,10 +252,10 @@ TEST_CASE("a ledger from a newer plazod is refused and left alone", "[ledger]") 
   std::string error;
   CHECK_FALSE(Ledger::Open(path, &error));
   CHECK_THAT(error, Catch::Contains(path));
-  CHECK_THAT(error, Catch::Contains("schema version 7 is newer than this plazod knows (1)"));
+  CHECK_THAT(error, Catch::Contains("schema version 7 is newer than this plazod knows (2)"));
   error.clear();
   CHECK_FALSE(Ledger::OpenReadOnly(path, &error));
-  CHECK_THAT(error, Catch::Contains("schema version 7 is newer than this plazod knows (1)"));
+  CHECK_THAT(error, Catch::Contains("schema version 7 is newer than this plazod knows (2)"));
   CHECK(Raw(path, "PRAGMA user_version") == "7");
 }
 
