@@ -109,6 +109,13 @@ struct DeliverySettings {
   int per_destination = 16;                         // at once to one relay or endpoint
 };
 
+// [http]: the read-only HTTP endpoint, off unless configured.
+struct HttpSettings {
+  std::string host = "127.0.0.1";  // an IPv4 or IPv6 address literal
+  uint16_t port = 9464;
+  SourcePos pos;
+};
+
 // [daemon] and the named sections of the settings file.
 struct Settings {
   std::string path;  // the settings file, empty for the embedded defaults
@@ -122,6 +129,7 @@ struct Settings {
   std::string templates;  // folder of message templates; empty: built-in
   std::optional<EmailSettings> email;
   DeliverySettings delivery;
+  std::optional<HttpSettings> http;
   std::map<std::string, Webhook, std::less<>> webhooks;
   std::map<std::string, Schedule, std::less<>> schedules;
 

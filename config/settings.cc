@@ -152,6 +152,49 @@ void ReadDelivery(const toml::table& t, const std::string& file, Settings& s,
   r.Finish();
 }
 
+// "127.0.0.1:9464", "[::1]:9464" or ":9464" (loopback).
+bool ParseListen(std::string_view text, HttpSettings* out) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view host = text.substr(0, colon), port = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+    if (host.find(':') == std::string_view::npos) return false;
+  } else if (host.find(':') != std::string_view::npos) {
+    return false;  // IPv6 needs brackets
+  }
+  if (host.empty()) host = "127.0.0.1";
+  bool ipv4 = std::all_of(host.begin(), host.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+  bool ipv6 = std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+  });
+  if (!ipv4 && !ipv6) return false;
+  if (port.empty() || port.size() > 5) return false;
+  int value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  if (value > 65535) return false;  // 0: any free port, logged at start
+  out->host = std::string(host);
+  out->port = static_cast<uint16_t>(value);
+  return true;
+}
+
+void ReadHttp(const toml::table& t, const std::string& file, Settings& s, Diagnostics& diags) {
+  TableReader r(t, file, "[http]", diags);
+  HttpSettings h;
+  h.pos = r.Pos();
+  if (auto v = r.String("listen")) {
+    if (!ParseListen(*v, &h)) {
+      diags.Add(r.Pos("listen"), "'listen' must be an address and port such as \"127.0.0.1:9464\""
+                                 " or \"[::1]:9464\", not \"" + *v + "\"");
+    }
+  }
+  r.Finish();
+  s.http = h;
+}
+
 void ReadWebhook(const std::string& name, const toml::table& t,
                  const std::string& file, const std::string& base_dir,
                  Settings& s, Diagnostics& diags) {
@@ -404,7 +447,7 @@ bool ParseSettings(std::string_view text, const std::string& name, Settings* out
     }
   }
   if (s.zone) s.schedules["dipres"] = BuiltinDipresSchedule(s.timezone);
-  static const std::vector<std::string_view> sections = {"daemon", "email", "delivery",
+  static const std::vector<std::string_view> sections = {"daemon", "email", "delivery", "http",
                                                          "webhook", "schedule"};
   for (auto&& [key, node] : root) {
     std::string_view k = key.str();
@@ -414,6 +457,12 @@ bool ParseSettings(std::string_view text, const std::string& name, Settings* out
         ReadEmail(*t, name, base_dir, s, local);
       } else {
         local.Add(PosOf(node.source(), name), "'email' must be a table [email]");
+      }
+    } else if (k == "http") {
+      if (const toml::table* t = node.as_table()) {
+        ReadHttp(*t, name, s, local);
+      } else {
+        local.Add(PosOf(node.source(), name), "'http' must be a table [http]");
       }
     } else if (k == "delivery") {
       if (const toml::table* t = node.as_table()) {

@@ -45,7 +45,7 @@ void PrintGroup(std::ostream& out, const char* title, const std::vector<StatusIt
 }
 
 // What the ledger says about deliveries that did not go through.
-bool ReadDeliveryProblems(const Config& config, DeliveryProblems* out, std::ostream& err) {
+bool ReadDeliveryReport(const Config& config, DeliveryReport* out, std::ostream& err) {
   std::string error;
   std::unique_ptr<Ledger> ledger = Ledger::OpenReadOnly(LedgerPath(config.settings.state), &error);
   if (!ledger) {
@@ -53,22 +53,14 @@ bool ReadDeliveryProblems(const Config& config, DeliveryProblems* out, std::ostr
     err << "plazod: " << error << "\n";
     return false;
   }
-  LedgerCounts counts;
-  std::vector<OutboxEntry> pending;
-  if (!ledger->Counts(&counts, &error) || !ledger->PendingEntries(&pending, &error) ||
-      !ledger->GivenUp(&out->given_up, &error)) {
+  if (!ledger->Report(out, &error)) {
     err << "plazod: " << error << "\n";
     return false;
-  }
-  out->pending = counts.pending;
-  out->sent = counts.sent;
-  for (OutboxEntry& e : pending) {
-    if (e.attempts > 0) out->failing.push_back(std::move(e));
   }
   return true;
 }
 
-void PrintDeliveries(std::ostream& out, const DeliveryProblems& p, const date::time_zone* zone) {
+void PrintDeliveries(std::ostream& out, const DeliveryReport& p, const date::time_zone* zone) {
   out << "\nDELIVERIES: " << p.sent << " sent, " << p.pending << " pending, " << p.failing.size()
       << " failing, " << p.given_up.size() << " given up\n";
   auto line = [&](const char* what, const OutboxEntry& e) {
@@ -154,8 +146,8 @@ int RunStatus(const Options& options, std::ostream& out, std::ostream& err) {
   if (!ReadInstantOption(options, "at", config, &at, err)) return kExitUsage;
   StatusReport report = ComputeStatus(config, at);
   const date::time_zone* zone = config.settings.zone;
-  DeliveryProblems problems;
-  if (!ReadDeliveryProblems(config, &problems, err)) return kExitInvalid;
+  DeliveryReport problems;
+  if (!ReadDeliveryReport(config, &problems, err)) return kExitInvalid;
   if (options.Has("json")) {
     out << StatusJson(report, problems, zone);
     return kExitOk;

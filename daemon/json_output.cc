@@ -47,7 +47,7 @@ boost::json::array EntriesJson(const std::vector<OutboxEntry>& entries,
 
 }  // namespace
 
-std::string StatusJson(const StatusReport& report, const DeliveryProblems& problems,
+std::string StatusJson(const StatusReport& report, const DeliveryReport& problems,
                        const date::time_zone* zone) {
   boost::json::object o;
   o["at"] = FormatRfc3339(report.at, zone);

@@ -12,14 +12,6 @@
 
 namespace plazo {
 
-// Deliveries that did not go through, from the ledger (SPEC 6: given-up
-// deliveries are listed by plazod status).
-struct DeliveryProblems {
-  int64_t sent = 0;
-  int64_t pending = 0;
-  std::vector<OutboxEntry> failing;   // pending, with failed attempts
-  std::vector<OutboxEntry> given_up;
-};
 
 // {"at": ..., "overdue": [ITEM], "due_soon": [...], "later": [...],
 //  "fulfilled": [...], "deliveries": {...}} with `at` in RFC 3339 at zone's
@@ -27,7 +19,7 @@ struct DeliveryProblems {
 // evidence was submitted. "deliveries" holds sent and pending counts and the
 // failing and given_up lists ({"id", "channel", "destination", "kind",
 // "attempts", "since", "last_error"}).
-std::string StatusJson(const StatusReport& report, const DeliveryProblems& problems,
+std::string StatusJson(const StatusReport& report, const DeliveryReport& problems,
                        const date::time_zone* zone);
 
 }  // namespace plazo

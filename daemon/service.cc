@@ -13,6 +13,9 @@
 #include "config/store.h"
 #include "config/time_text.h"
 #include "daemon/file_watcher.h"
+#include "daemon/http_listener.h"
+#include "daemon/json_output.h"
+#include "daemon/metrics.h"
 #include "daemon/log.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/wall_timer.h"
@@ -23,6 +26,7 @@
 #include "notifiers/payload.h"
 #include "notifiers/render.h"
 #include "planner/planner.h"
+#include "planner/status.h"
 
 namespace plazo {
 namespace {
@@ -97,6 +101,8 @@ class Service {
     }
     sender_ = std::make_unique<OutboxSender>(io_, *ledger_, OutboxSenderOptions{}, Now);
     sender_->Configure(s);
+    last_reload_at_ = Now();
+    if (!Listen()) return 1;
     Watch();
     WaitForSignal();
     StartWatchdog();
@@ -228,20 +234,25 @@ class Service {
     Diagnostics diags;
     std::shared_ptr<Loaded> fresh =
         store_files ? LoadChanged(*store_files, &diags) : Load(options_.source, &diags);
+    last_reload_at_ = Now();
     if (!fresh) {
       diags.Sort();
       for (const Diagnostic& d : diags.list()) spdlog::error("{}", d.ToString());
       config_error_ = diags.list().front().ToString();
+      config_errors_ = diags.size();
       spdlog::error("configuration not reloaded: {} error(s); the last good one stays in force",
                     diags.size());
       notify_.Ready(StatusLine());
       return;
     }
     config_error_.clear();
+    config_errors_ = 0;
     bool store_moved = fresh->config.settings.store != current_->config.settings.store;
+    bool http_moved = HttpChanged(fresh->config.settings, current_->config.settings);
     current_ = std::move(fresh);
     sender_->Configure(current_->config.settings);
     if (store_moved) Watch();
+    if (http_moved) Listen();
     Tick();
     spdlog::info("configuration reloaded in {} ms: {} programs, {} open parts",
                  std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -275,6 +286,59 @@ class Service {
     }
   }
 
+  static bool HttpChanged(const Settings& a, const Settings& b) {
+    if (a.http.has_value() != b.http.has_value()) return true;
+    return a.http && (a.http->host != b.http->host || a.http->port != b.http->port);
+  }
+
+  // (Re)starts the HTTP endpoint of [http], or stops it when there is none.
+  // Returns false when it cannot listen.
+  bool Listen() {
+    http_.reset();
+    const Settings& s = current_->config.settings;
+    if (!s.http) return true;
+    std::string error;
+    http_ = HttpListener::Start(io_, s.http->host, s.http->port,
+                                [this](const HttpRequest& r) { return Serve(r); }, &error);
+    if (!http_) {
+      spdlog::error("{}", error);
+      return false;
+    }
+    spdlog::info("serving /healthz, /metrics, /api/v1/status on {}:{}", s.http->host, http_->port());
+    return true;
+  }
+
+  // The read-only endpoints. Computed from the configuration in force and
+  // the ledger at the time of the request; nothing here changes state.
+  HttpResponse Serve(const HttpRequest& r) {
+    const Config& config = current_->config;
+    if (r.path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n"};
+    if (r.path == "/metrics") {
+      DaemonMetrics m;
+      m.open_parts = current_->open_parts;
+      m.overdue_parts = ComputeStatus(config, Now()).overdue.size();
+      LedgerCounts counts;
+      std::string error;
+      if (ledger_->Counts(&counts, &error)) {
+        m.outbox_pending = counts.pending;
+        m.outbox_given_up = counts.given_up;
+      }
+      m.delivery = sender_->stats();
+      m.last_reload_ok = config_error_.empty();
+      m.last_reload_at = last_reload_at_;
+      m.config_errors = config_errors_;
+      return {200, "text/plain; version=0.0.4; charset=utf-8", PrometheusText(m)};
+    }
+    if (r.path == "/api/v1/status") {
+      DeliveryReport report;
+      std::string error;
+      if (!ledger_->Report(&report, &error)) return {503, "text/plain; charset=utf-8", error + "\n"};
+      return {200, "application/json",
+              StatusJson(ComputeStatus(config, Now()), report, config.settings.zone)};
+    }
+    return {404, "text/plain; charset=utf-8", "not found\n"};
+  }
+
   void WaitForSignal() {
     signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
       if (ec) return;
@@ -292,6 +356,7 @@ class Service {
     notify_.Stopping();
     timer_.Cancel();
     watcher_.reset();
+    http_.reset();
     watchdog_.cancel();
     stop_deadline_.expires_after(options_.stop_grace);
     stop_deadline_.async_wait([this](const boost::system::error_code& ec) {
@@ -351,6 +416,9 @@ class Service {
   std::optional<Instant> next_;
   std::optional<Instant> planned_through_;  // as last written to the ledger
   std::string config_error_;
+  size_t config_errors_ = 0;
+  Instant last_reload_at_{};
+  std::unique_ptr<HttpListener> http_;
 };
 
 }  // namespace

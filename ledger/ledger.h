@@ -121,6 +121,15 @@ std::string LedgerPath(const std::string& state_dir);
 // Every method returns false and sets *error (naming the file) on a database
 // error; a failed write changes nothing, since each write is one
 // transaction. Methods that write fail on a ledger opened read-only.
+// Deliveries that did not (yet) go through, for `plazod status` and the
+// HTTP status endpoint (SPEC 6: given-up deliveries are listed).
+struct DeliveryReport {
+  int64_t sent = 0;
+  int64_t pending = 0;
+  std::vector<OutboxEntry> failing;   // pending, with at least one failed attempt
+  std::vector<OutboxEntry> given_up;
+};
+
 class Ledger {
  public:
   // Opens the ledger at path for reading and writing, creating the file if
@@ -240,6 +249,9 @@ class Ledger {
   // Replaces *out with every given-up entry, most recently created first,
   // for `plazod status`.
   bool GivenUp(std::vector<OutboxEntry>* out, std::string* error);
+
+  // Fills *out from the outbox: counts, failing and given-up entries.
+  bool Report(DeliveryReport* out, std::string* error);
 
  private:
   Ledger(sqlite3* db, std::string path, bool read_only);

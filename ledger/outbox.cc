@@ -249,4 +249,19 @@ bool Ledger::GivenUp(std::vector<OutboxEntry>* out, std::string* error) {
   return true;
 }
 
+bool Ledger::Report(DeliveryReport* out, std::string* error) {
+  *out = DeliveryReport{};
+  LedgerCounts counts;
+  std::vector<OutboxEntry> pending;
+  if (!Counts(&counts, error) || !PendingEntries(&pending, error) || !GivenUp(&out->given_up, error)) {
+    return false;
+  }
+  out->pending = counts.pending;
+  out->sent = counts.sent;
+  for (OutboxEntry& e : pending) {
+    if (e.attempts > 0) out->failing.push_back(std::move(e));
+  }
+  return true;
+}
+
 }  // namespace plazo

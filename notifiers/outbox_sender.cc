@@ -93,17 +93,31 @@ struct OutboxSender::Impl {
       // will be sent again with the same id, which SPEC 6 allows.
       spdlog::error("ledger: cannot record attempt of {}: {}", entry.notification_id, error);
     }
+    ChannelStats& channel = entry.channel == "email" ? stats.email : stats.webhook;
     if (attempt.ok) {
       ++stats.delivered;
+      ++channel.delivered;
+      double latency = std::chrono::duration<double>(
+                           std::chrono::system_clock::now() -
+                           std::chrono::system_clock::time_point(entry.created_at.time_since_epoch()))
+                           .count();
+      latency = std::max(0.0, latency);
+      channel.latency_sum += latency;
+      for (size_t b = 0; b < kLatencyBuckets.size(); ++b) {
+        if (latency <= kLatencyBuckets[b]) ++channel.latency_le[b];
+      }
       spdlog::info("delivered {} {} to {} ({})", entry.kind, entry.notification_id,
                    entry.destination, result.detail);
     } else if (attempt.retry_at) {
       ++stats.retried;
+      ++channel.failed_attempts;
       spdlog::warn("attempt {} of {} to {} failed, retrying in {}s: {}", entry.attempts + 1,
                    entry.notification_id, entry.destination,
                    (*attempt.retry_at - now).count(), result.detail);
     } else {
       ++stats.given_up;
+      ++channel.failed_attempts;
+      ++channel.given_up;
       spdlog::error("gave up {} {} to {} after {} attempts: {}", entry.kind,
                     entry.notification_id, entry.destination, entry.attempts + 1, result.detail);
     }

@@ -8,6 +8,7 @@
 #ifndef PLAZO_NOTIFIERS_OUTBOX_SENDER_H_
 #define PLAZO_NOTIFIERS_OUTBOX_SENDER_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -30,11 +31,28 @@ struct OutboxSenderOptions {
   RetryPolicy retry;
 };
 
-// Counters since start, for status lines and metrics.
-struct OutboxSenderStats {
+// Upper bounds (seconds) of the delivery latency histogram's buckets.
+inline constexpr std::array<double, 10> kLatencyBuckets = {0.01, 0.05, 0.1, 0.5, 1,
+                                                           5,    30,   60,  300, 3600};
+
+// Counters of one channel since start, for metrics.
+struct ChannelStats {
   uint64_t delivered = 0;
+  uint64_t failed_attempts = 0;  // attempts that failed (retried or not)
+  uint64_t given_up = 0;
+  // Delivery latency, from enqueueing (the planned instant, when on time)
+  // to the peer's acceptance: cumulative counts per bucket bound, as
+  // Prometheus histograms want, plus the sum.
+  std::array<uint64_t, kLatencyBuckets.size()> latency_le{};
+  double latency_sum = 0;
+};
+
+struct OutboxSenderStats {
+  uint64_t delivered = 0;  // both channels
   uint64_t retried = 0;    // failed attempts that will be retried
   uint64_t given_up = 0;
+  ChannelStats email;
+  ChannelStats webhook;
 };
 
 class OutboxSender {

@@ -322,6 +322,79 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(d.stop(), 0)
 
 
+class HttpTest(unittest.TestCase):
+    """The read-only HTTP endpoint ([http] listen) of a running daemon."""
+
+    def setUp(self):
+        self.receiver = Receiver()
+        self.d = Daemon(self.receiver.port, 'before = ["2s"]\noverdue_max = 0',
+                        extra_settings='[http]\nlisten = "127.0.0.1:0"\n')
+        due = int(time.time()) + 6
+        self.due = due
+        self.d.write_store("a", [(1, due), (2, due + 3600)])
+        self.d.start()
+        self.assertTrue(wait_until(lambda: "serving /healthz" in self.d.log_text(), 5))
+        self.port = int(self.d.log_text().split("serving /healthz")[1].split(":")[1].split()[0])
+
+    def tearDown(self):
+        if self.d.proc.poll() is None:
+            self.d.proc.kill()
+            self.d.proc.wait()
+        self.receiver.stop()
+
+    def get(self, path, method="GET", headers=None):
+        import http.client
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        c.request(method, path, headers=headers or {})
+        r = c.getresponse()
+        body = r.read()
+        c.close()
+        return r.status, r.getheader("Content-Type"), body.decode()
+
+    def test_endpoints_answer_and_metrics_pass_promtool(self):
+        self.assertEqual(self.get("/healthz")[0], 200)
+        status, ctype, body = self.get("/metrics")
+        self.assertEqual(status, 200)
+        self.assertTrue(ctype.startswith("text/plain; version=0.0.4"))
+        self.assertIn("plazo_open_parts 2\n", body)
+        self.assertIn('plazo_delivery_latency_seconds_bucket{channel="webhook",le="+Inf"}', body)
+        check = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True,
+                               text=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        status, ctype, body = self.get("/api/v1/status")
+        self.assertEqual((status, ctype), (200, "application/json"))
+        doc = json.loads(body)
+        self.assertEqual(sorted(doc), ["at", "deliveries", "due_soon", "fulfilled", "later", "overdue"])
+        self.assertEqual(len(doc["due_soon"]), 2)
+        self.assertEqual(self.get("/nope")[0], 404)
+        self.assertEqual(self.d.stop(), 0)
+
+    def test_malformed_requests_get_errors_and_the_scheduler_keeps_time(self):
+        # A slowloris client: half a request, never finished.
+        slow = socket.create_connection(("127.0.0.1", self.port))
+        slow.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        self.assertEqual(self.get("/metrics", method="POST")[0], 405)
+        self.assertEqual(self.get("/metrics", method="DELETE")[0], 405)
+        self.assertEqual(self.get("/healthz", headers={"X-Big": "a" * 10000})[0], 431)
+        self.assertEqual(self.get("/../../etc/passwd")[0], 404)
+        self.assertEqual(self.get("/%2e%2e/%2e%2e/etc/passwd")[0], 404)
+        raw = socket.create_connection(("127.0.0.1", self.port))
+        raw.sendall(b"NONSENSE\r\n\r\n")
+        self.assertIn(b"400", raw.recv(4096))
+        raw.close()
+        # The stages still go out at their instants while the slow client hangs.
+        self.assertTrue(wait_until(lambda: len(self.receiver.items()) >= 2, 15))
+        for arrival, _, _, stage in self.receiver.items():
+            expected = self.due - 2 if stage == "before-2s" else self.due
+            LATENESS_MS.append((arrival - expected) * 1000)
+        # The server gives up on the slow client after its 10 s request timeout.
+        slow.settimeout(15)
+        self.assertEqual(slow.recv(4096), b"")
+        slow.close()
+        self.assertEqual(self.get("/healthz")[0], 200)
+        self.assertEqual(self.d.stop(), 0)
+
+
 if __name__ == "__main__":
     PLAZOD = os.path.abspath(sys.argv.pop(1))
     result = unittest.main(exit=False, verbosity=2).result

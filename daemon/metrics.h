@@ -1,0 +1,35 @@
+// The daemon's metrics in the Prometheus text exposition format (version
+// 0.0.4), served at /metrics.
+#ifndef PLAZO_DAEMON_METRICS_H_
+#define PLAZO_DAEMON_METRICS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "config/model.h"
+#include "notifiers/outbox_sender.h"
+
+namespace plazo {
+
+struct DaemonMetrics {
+  size_t open_parts = 0;
+  size_t overdue_parts = 0;
+  int64_t outbox_pending = 0;
+  int64_t outbox_given_up = 0;  // in the ledger, over all runs
+  OutboxSenderStats delivery;   // since this start
+  bool last_reload_ok = true;
+  Instant last_reload_at{};
+  size_t config_errors = 0;     // of the last reload attempt
+};
+
+// Every metric with its HELP and TYPE lines: plazo_open_parts,
+// plazo_overdue_parts, plazo_outbox_pending, plazo_outbox_given_up,
+// plazo_notifications_{sent,failed,given_up}_total{channel},
+// plazo_delivery_latency_seconds{channel} (histogram),
+// plazo_last_reload_success, plazo_last_reload_timestamp_seconds,
+// plazo_config_errors.
+std::string PrometheusText(const DaemonMetrics& m);
+
+}  // namespace plazo
+
+#endif  // PLAZO_DAEMON_METRICS_H_
