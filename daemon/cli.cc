@@ -78,6 +78,18 @@ const std::vector<Command>& Commands() {
         {"json", false}, {"help", false}},
        0,
        RunPlan},
+      {"calendar", "iCalendar (RFC 5545) of the open deadlines, with alarms",
+       "usage: plazod calendar [--owner EMAIL] [--config F] [--store DIR]\n\n"
+       "Writes an iCalendar of every open commitment part to standard output:\n"
+       "one all-day event on each due day (an event at the due instant for a\n"
+       "date-time due), with an alarm for each `before` reminder of the part's\n"
+       "schedule, in [daemon] language. UIDs are stable, so a calendar app that\n"
+       "subscribes to the file, or imports it again, updates its events rather\n"
+       "than duplicating them.\n\n"
+       "  --owner EMAIL   only the parts EMAIL owns (case-insensitive)\n",
+       {{"config", true}, {"store", true}, {"state", true}, {"owner", true}, {"help", false}},
+       0,
+       RunCalendar},
       {"import", "convert a compliance report (its text) into a store file",
        "usage: plazod import REPORT.txt [--id SLUG] [--owner EMAIL]... [-o FILE]\n\n"
        "Converts the text extracted from a compliance report (\"Informe de\n"

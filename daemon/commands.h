@@ -37,6 +37,11 @@ int RunImport(const Options& options, std::ostream& out, std::ostream& err);
 // when delivery fails; no secret is ever printed.
 int RunSendTest(const Options& options, std::ostream& out, std::ostream& err);
 
+// plazod calendar [--owner EMAIL]: the RFC 5545 iCalendar of the open parts
+// (planner/calendar.h), of one owner's only with --owner, on out. An owner
+// that owns no part gets an empty calendar and a warning on err.
+int RunCalendar(const Options& options, std::ostream& out, std::ostream& err);
+
 // Shared by the commands: loads the configuration named by --config, --store
 // and --state, or prints every problem to err and returns false.
 bool LoadForCommand(const Options& options, Config* config, std::ostream& err);

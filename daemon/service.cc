@@ -25,6 +25,7 @@
 #include "notifiers/outbox_sender.h"
 #include "notifiers/payload.h"
 #include "notifiers/render.h"
+#include "planner/calendar.h"
 #include "planner/planner.h"
 #include "planner/status.h"
 
@@ -304,7 +305,7 @@ class Service {
       spdlog::error("{}", error);
       return false;
     }
-    spdlog::info("serving /healthz, /metrics, /api/v1/status on {}:{}", s.http->host, http_->port());
+    spdlog::info("serving /healthz, /metrics, /api/v1/status, /calendar.ics on {}:{}", s.http->host, http_->port());
     return true;
   }
 
@@ -335,6 +336,13 @@ class Service {
       if (!ledger_->Report(&report, &error)) return {503, "text/plain; charset=utf-8", error + "\n"};
       return {200, "application/json",
               StatusJson(ComputeStatus(config, Now()), report, config.settings.zone)};
+    }
+    if (r.path == "/calendar.ics") {
+      CalendarOptions options;
+      auto owner = r.query.find("owner");
+      if (owner != r.query.end()) options.owner = owner->second;
+      options.stamp = Now();
+      return {200, "text/calendar; charset=utf-8", RenderCalendar(config, options)};
     }
     return {404, "text/plain; charset=utf-8", "not found\n"};
   }

@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev
   python3 systemd
   python3-aiosmtpd openssl   # delivery tests: SMTP peer, test CA made at test time
+  python3-icalendar          # calendar tests: an independent iCalendar parser
   prometheus                 # promtool checks the /metrics text in the tests
 )
 

@@ -366,6 +366,10 @@ class HttpTest(unittest.TestCase):
         doc = json.loads(body)
         self.assertEqual(sorted(doc), ["at", "deliveries", "due_soon", "fulfilled", "later", "overdue"])
         self.assertEqual(len(doc["due_soon"]), 2)
+        status, ctype, body = self.get("/calendar.ics?owner=ana%40example.gob.cl")
+        self.assertEqual((status, ctype), (200, "text/calendar; charset=utf-8"))
+        self.assertEqual(body.count("BEGIN:VEVENT"), 2)
+        self.assertEqual(self.get("/calendar.ics?owner=nadie@example.gob.cl")[2].count("BEGIN:VEVENT"), 0)
         self.assertEqual(self.get("/nope")[0], 404)
         self.assertEqual(self.d.stop(), 0)
 
