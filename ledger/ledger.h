@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "config/model.h"
@@ -238,6 +239,12 @@ class Ledger {
   // id.
   bool RecordAttempt(const std::string& notification_id, const AttemptResult& result,
                      Instant now, std::string* error);
+
+  // RecordAttempt for each (notification id, result), all in one
+  // transaction: one sync to disk for every transfer that finished in one
+  // turn of the event loop. Either all are recorded or none.
+  bool RecordAttempts(const std::vector<std::pair<std::string, AttemptResult>>& attempts,
+                      Instant now, std::string* error);
 
   // Replaces *out with the attempt log of one entry, oldest first.
   bool Attempts(const std::string& notification_id, std::vector<AttemptRecord>* out,

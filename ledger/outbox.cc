@@ -146,60 +146,74 @@ bool Ledger::FindEntry(const std::string& notification_id, std::optional<OutboxE
 
 bool Ledger::RecordAttempt(const std::string& notification_id, const AttemptResult& result,
                            Instant now, std::string* error) {
-  const std::string what = "cannot record an attempt of " + notification_id;
+  return RecordAttempts({{notification_id, result}}, now, error);
+}
+
+bool Ledger::RecordAttempts(const std::vector<std::pair<std::string, AttemptResult>>& attempts,
+                            Instant now, std::string* error) {
+  if (attempts.empty()) return true;
+  const std::string what = attempts.size() == 1
+                               ? "cannot record an attempt of " + attempts[0].first
+                               : "cannot record " + std::to_string(attempts.size()) + " attempts";
   if (!CheckWritable(what, error)) return false;
   Transaction tx = statements_->Write();
   if (!tx.Begin()) {
     *error = Failure(what);
     return false;
   }
-  std::optional<OutboxState> state;
-  {
-    Query q = statements_->Use(kSelectEntryState);
-    int rc = q.Text(notification_id).Step();
-    if (rc == SQLITE_ROW) state = ParseOutboxState(q.ColumnBytes(0));
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+  for (const auto& [notification_id, result] : attempts) {
+    std::optional<OutboxState> state;
+    {
+      Query q = statements_->Use(kSelectEntryState);
+      int rc = q.Text(notification_id).Step();
+      if (rc == SQLITE_ROW) state = ParseOutboxState(q.ColumnBytes(0));
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        *error = Failure(what);
+        return false;
+      }
+    }
+    if (!state) {
+      *error = path_ + ": cannot record an attempt of " + notification_id + ": no such outbox entry";
+      return false;
+    }
+    bool ok = statements_->Use(kInsertAttempt)
+                  .Text(notification_id)
+                  .Time(now)
+                  .Int(result.ok)
+                  .Int(result.permanent)
+                  .Text(result.detail)
+                  .Run();
+    // Where the entry and its deliveries go; a finished entry stays put.
+    std::optional<DeliveryState> deliveries;
+    if (ok && *state != OutboxState::kPending) {
+      ok = statements_->Use(kEntryCountAttempt).Text(notification_id).Run();
+    } else if (ok && result.ok) {
+      ok = statements_->Use(kEntrySent).Text(notification_id).Time(now).Run();
+      deliveries = DeliveryState::kSent;
+    } else if (ok && (result.permanent || !result.retry_at)) {
+      ok = statements_->Use(kEntryGivenUp).Text(notification_id).Text(result.detail).Run();
+      deliveries = DeliveryState::kGivenUp;
+    } else if (ok) {
+      ok = statements_->Use(kEntryRetry)
+               .Text(notification_id)
+               .Time(*result.retry_at)
+               .Text(result.detail)
+               .Run();
+      deliveries = DeliveryState::kFailed;
+    }
+    if (ok && deliveries) {
+      ok = statements_->Use(kAdvanceDeliveries)
+               .Text(notification_id)
+               .Text(DeliveryStateName(*deliveries))
+               .Time(now)
+               .Run();
+    }
+    if (!ok) {
       *error = Failure(what);
       return false;
     }
   }
-  if (!state) {
-    *error = path_ + ": " + what + ": no such outbox entry";
-    return false;
-  }
-  bool ok = statements_->Use(kInsertAttempt)
-                .Text(notification_id)
-                .Time(now)
-                .Int(result.ok)
-                .Int(result.permanent)
-                .Text(result.detail)
-                .Run();
-  // Where the entry and its deliveries go; a finished entry stays put.
-  std::optional<DeliveryState> deliveries;
-  if (ok && *state != OutboxState::kPending) {
-    ok = statements_->Use(kEntryCountAttempt).Text(notification_id).Run();
-  } else if (ok && result.ok) {
-    ok = statements_->Use(kEntrySent).Text(notification_id).Time(now).Run();
-    deliveries = DeliveryState::kSent;
-  } else if (ok && (result.permanent || !result.retry_at)) {
-    ok = statements_->Use(kEntryGivenUp).Text(notification_id).Text(result.detail).Run();
-    deliveries = DeliveryState::kGivenUp;
-  } else if (ok) {
-    ok = statements_->Use(kEntryRetry)
-             .Text(notification_id)
-             .Time(*result.retry_at)
-             .Text(result.detail)
-             .Run();
-    deliveries = DeliveryState::kFailed;
-  }
-  if (ok && deliveries) {
-    ok = statements_->Use(kAdvanceDeliveries)
-             .Text(notification_id)
-             .Text(DeliveryStateName(*deliveries))
-             .Time(now)
-             .Run();
-  }
-  if (!ok || !tx.Commit()) {
+  if (!tx.Commit()) {
     *error = Failure(what);
     return false;
   }

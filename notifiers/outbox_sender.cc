@@ -1,5 +1,6 @@
 #include "notifiers/outbox_sender.h"
 
+#include <deque>
 #include <map>
 #include <set>
 #include <vector>
@@ -47,7 +48,18 @@ struct OutboxSender::Impl {
   std::unique_ptr<OutboxFolder> folder;      // without [email]
   std::shared_ptr<SmtpPool> smtp;            // with [email]
   std::map<std::string, std::shared_ptr<WebhookPool>> webhooks;
-  std::set<std::string> in_flight;           // notification ids
+  // Every id the sender holds: queued, in flight, or finished but not yet
+  // recorded. The ledger still says pending for all of them, so none may be
+  // taken from it again until its attempt is on disk.
+  std::set<std::string> in_flight;
+  size_t transfers = 0;  // in flight on the network, for max_in_flight
+  // Due entries read from the ledger, per destination ("channel:dest"), so a
+  // finished transfer starts the next without a query and one slow
+  // destination does not hold up the others.
+  std::map<std::string, std::deque<OutboxEntry>> ready;
+  // Attempts finished in this turn of the event loop, committed together.
+  std::vector<std::pair<OutboxEntry, DeliveryResult>> finished;
+  bool flush_posted = false;
   OutboxSenderStats stats;
   bool draining = false;
   std::function<void()> drained;
@@ -76,23 +88,60 @@ struct OutboxSender::Impl {
     }
   }
 
-  // Records the outcome of one attempt and schedules what follows.
+  // Notes the outcome of one attempt; Flush records it with every other
+  // attempt that finishes in this turn of the event loop (one transaction,
+  // one sync to disk, instead of one per delivery).
   void Record(const OutboxEntry& entry, const DeliveryResult& result) {
+    finished.emplace_back(entry, result);
+    if (flush_posted) return;
+    flush_posted = true;
+    asio::post(io, [this, live = alive] {
+      if (*live) Flush();
+    });
+  }
+
+  void Flush() {
+    flush_posted = false;
+    if (finished.empty()) return;
+    std::vector<std::pair<OutboxEntry, DeliveryResult>> batch;
+    batch.swap(finished);
     Instant now = clock();
-    AttemptResult attempt;
-    attempt.ok = result.ok();
-    attempt.permanent = result.outcome == DeliveryOutcome::kPermanent;
-    attempt.detail = result.detail;
-    if (!attempt.ok && !attempt.permanent) {
-      attempt.retry_at = NextRetry(options.retry, entry.attempts + 1, entry.created_at, now,
-                                   JitterSeed(entry.notification_id));
+    std::vector<std::pair<std::string, AttemptResult>> attempts;
+    attempts.reserve(batch.size());
+    for (const auto& [entry, result] : batch) {
+      AttemptResult attempt;
+      attempt.ok = result.ok();
+      attempt.permanent = result.outcome == DeliveryOutcome::kPermanent;
+      attempt.detail = result.detail;
+      if (!attempt.ok && !attempt.permanent) {
+        attempt.retry_at = NextRetry(options.retry, entry.attempts + 1, entry.created_at, now,
+                                     JitterSeed(entry.notification_id));
+      }
+      attempts.emplace_back(entry.notification_id, std::move(attempt));
     }
     std::string error;
-    if (!ledger.RecordAttempt(entry.notification_id, attempt, now, &error)) {
-      // The attempt happened but is not on disk: the entry stays pending and
-      // will be sent again with the same id, which SPEC 6 allows.
-      spdlog::error("ledger: cannot record attempt of {}: {}", entry.notification_id, error);
+    if (!ledger.RecordAttempts(attempts, now, &error)) {
+      // The attempts happened but are not on disk: the entries stay pending
+      // and will be sent again with the same ids, which SPEC 6 allows.
+      spdlog::error("ledger: cannot record {} attempt(s): {}", attempts.size(), error);
     }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Log(batch[i].first, batch[i].second, attempts[i].second, now);
+      in_flight.erase(batch[i].first.notification_id);
+    }
+    if (draining) {
+      if (in_flight.empty() && drained) {
+        auto done = std::move(drained);
+        drained = nullptr;
+        done();
+      }
+      return;
+    }
+    Kick(false);
+  }
+
+  void Log(const OutboxEntry& entry, const DeliveryResult& result, const AttemptResult& attempt,
+           Instant now) {
     ChannelStats& channel = entry.channel == "email" ? stats.email : stats.webhook;
     if (attempt.ok) {
       ++stats.delivered;
@@ -123,28 +172,21 @@ struct OutboxSender::Impl {
     }
   }
 
-  void Finished(const std::string& id) {
-    in_flight.erase(id);
-    if (draining) {
-      if (in_flight.empty() && drained) {
-        auto done = std::move(drained);
-        drained = nullptr;
-        done();
-      }
-      return;
-    }
-    Kick();
+  // Starts entry's delivery, or records at once why it cannot be made.
+  // Returns false, doing nothing, when its destination has no free slot.
+  bool Start(const OutboxEntry& entry) {
+    return entry.channel == "email" ? StartEmail(entry) : StartWebhook(entry);
   }
 
-  void StartEmail(const OutboxEntry& entry) {
+  bool StartEmail(const OutboxEntry& entry) {
     OutgoingEmail mail{entry.notification_id, entry.destination, entry.payload};
     if (folder) {
       // Local file writes: quick, done in place.
       Record(entry, folder->Send(mail));
-      return;
+      return true;
     }
     auto pool = smtp;
-    if (pool->busy >= options.per_destination) return;
+    if (pool->busy >= options.per_destination) return false;
     std::shared_ptr<SmtpTransport> t;
     if (!pool->idle.empty()) {
       t = std::move(pool->idle.back());
@@ -154,7 +196,7 @@ struct OutboxSender::Impl {
       t = SmtpTransport::Create(*settings.email, &error);
       if (!t) {
         Record(entry, DeliveryResult{DeliveryOutcome::kRetry, error});
-        return;
+        return true;
       }
       if (!t->warning().empty()) spdlog::warn("{}", t->warning());
     }
@@ -162,35 +204,36 @@ struct OutboxSender::Impl {
     if (!t->Prepare(mail, &error)) {
       pool->idle.push_back(std::move(t));
       Record(entry, DeliveryResult{DeliveryOutcome::kPermanent, error});
-      return;
+      return true;
     }
     ++pool->busy;
-    in_flight.insert(entry.notification_id);
+    ++transfers;
     // The handler owns the transport while the transfer runs.
     bool started = loop.Start(t->handle(), [this, pool, t, entry, live = alive](int code, long) {
       if (!*live) return;
       --pool->busy;
+      --transfers;
       Record(entry, t->Finish(static_cast<CURLcode>(code)));
       pool->idle.push_back(t);
-      Finished(entry.notification_id);
     });
     if (!started) {
       --pool->busy;
-      in_flight.erase(entry.notification_id);
+      --transfers;
       Record(entry, DeliveryResult{DeliveryOutcome::kRetry, "curl refused the transfer"});
     }
+    return true;
   }
 
-  void StartWebhook(const OutboxEntry& entry) {
+  bool StartWebhook(const OutboxEntry& entry) {
     auto it = webhooks.find(entry.destination);
     if (it == webhooks.end()) {
       // Removed from the settings: nothing can deliver it any more.
       Record(entry, DeliveryResult{DeliveryOutcome::kPermanent,
                                    "webhook '" + entry.destination + "' is no longer configured"});
-      return;
+      return true;
     }
     auto pool = it->second;
-    if (pool->busy >= options.per_destination) return;
+    if (pool->busy >= options.per_destination) return false;
     std::shared_ptr<WebhookTransport> t;
     if (!pool->idle.empty()) {
       t = std::move(pool->idle.back());
@@ -200,50 +243,61 @@ struct OutboxSender::Impl {
       t = WebhookTransport::Create(pool->hook, &error);
       if (!t) {
         Record(entry, DeliveryResult{DeliveryOutcome::kRetry, error});
-        return;
+        return true;
       }
     }
     std::string error;
     if (!t->Prepare(entry.notification_id, clock(), entry.payload, &error)) {
       pool->idle.push_back(std::move(t));
       Record(entry, DeliveryResult{DeliveryOutcome::kPermanent, error});
-      return;
+      return true;
     }
     ++pool->busy;
-    in_flight.insert(entry.notification_id);
+    ++transfers;
     // The handler owns the transport while the transfer runs.
     bool started = loop.Start(t->handle(), [this, pool, t, entry, live = alive](int code, long) {
       if (!*live) return;
       --pool->busy;
+      --transfers;
       Record(entry, t->Finish(static_cast<CURLcode>(code)));
       pool->idle.push_back(t);
-      Finished(entry.notification_id);
     });
     if (!started) {
       --pool->busy;
-      in_flight.erase(entry.notification_id);
+      --transfers;
       Record(entry, DeliveryResult{DeliveryOutcome::kRetry, "curl refused the transfer"});
+    }
+    return true;
+  }
+
+  // Takes the due entries the sender does not hold yet from the ledger.
+  void Refill() {
+    constexpr size_t kBatch = 4096;
+    std::vector<OutboxEntry> due;
+    std::string error;
+    if (!ledger.DueEntries(clock(), kBatch, &due, &error)) {
+      spdlog::error("ledger: cannot read the outbox: {}", error);
+      return;
+    }
+    for (OutboxEntry& entry : due) {
+      if (!in_flight.insert(entry.notification_id).second) continue;
+      std::string key = entry.channel + ":" + entry.destination;
+      ready[key].push_back(std::move(entry));
     }
   }
 
-  void Kick() {
+  // Starts what the bounds allow. refill: look in the ledger for newly due
+  // entries even when some are already waiting (new work arrived, or a retry
+  // came due); otherwise only when nothing waits.
+  void Kick(bool refill = true) {
     if (draining || !configured) return;
-    Instant now = clock();
-    if (in_flight.size() < options.max_in_flight) {
-      std::vector<OutboxEntry> due;
-      std::string error;
-      if (!ledger.DueEntries(now, options.max_in_flight + in_flight.size(), &due, &error)) {
-        spdlog::error("ledger: cannot read the outbox: {}", error);
+    if (refill || ready.empty()) Refill();
+    for (auto it = ready.begin(); it != ready.end();) {
+      auto& queue = it->second;
+      while (!queue.empty() && transfers < options.max_in_flight && Start(queue.front())) {
+        queue.pop_front();
       }
-      for (const OutboxEntry& entry : due) {
-        if (in_flight.size() >= options.max_in_flight) break;
-        if (in_flight.count(entry.notification_id)) continue;
-        if (entry.channel == "email") {
-          StartEmail(entry);
-        } else {
-          StartWebhook(entry);
-        }
-      }
+      it = queue.empty() ? ready.erase(it) : std::next(it);
     }
     ArmWake();
   }
@@ -283,6 +337,11 @@ void OutboxSender::Kick() { impl_->Kick(); }
 void OutboxSender::Drain(std::function<void()> drained) {
   impl_->draining = true;
   impl_->wake.cancel();
+  // Entries not started stay pending in the ledger for the next start.
+  for (auto& [key, queue] : impl_->ready) {
+    for (const OutboxEntry& e : queue) impl_->in_flight.erase(e.notification_id);
+  }
+  impl_->ready.clear();
   if (impl_->in_flight.empty()) {
     asio::post(impl_->io, std::move(drained));
     return;
@@ -290,7 +349,7 @@ void OutboxSender::Drain(std::function<void()> drained) {
   impl_->drained = std::move(drained);
 }
 
-size_t OutboxSender::in_flight() const { return impl_->in_flight.size(); }
+size_t OutboxSender::in_flight() const { return impl_->transfers; }
 
 OutboxSenderStats OutboxSender::stats() const { return impl_->stats; }
 

@@ -144,7 +144,7 @@ TEST_CASE("a new ledger is in WAL mode at the current schema and keeps its data"
   }
   CHECK(Raw(path, "PRAGMA journal_mode") == "wal");
   CHECK(Raw(path, "PRAGMA user_version") == std::to_string(LedgerSchemaVersion()));
-  CHECK(LedgerSchemaVersion() == 2);
+  CHECK(LedgerSchemaVersion() == 3);
   CHECK(Raw(path, "PRAGMA application_id") == std::to_string(kLedgerApplicationId));
   CHECK(Raw(path, "PRAGMA integrity_check") == "ok");
 
@@ -195,11 +195,11 @@ TEST_CASE("an empty database file is migrated to the current version", "[ledger]
     std::string error;
     REQUIRE(ledger->Enqueue(Entry("n1"), {Item("k")}, T(1), &error));
   }
-  CHECK(Raw(path, "PRAGMA user_version") == "2");
+  CHECK(Raw(path, "PRAGMA user_version") == "3");
   CHECK(Raw(path, "SELECT count(*) FROM outbox") == "1");
 }
 
-TEST_CASE("a version 1 ledger is migrated to version 2 and keeps its data", "[ledger]") {
+TEST_CASE("a version 1 ledger is migrated to the current version and keeps its data", "[ledger]") {
   TempDir dir;
   const std::string path = dir.File("ledger.db");
   {
@@ -216,9 +216,27 @@ TEST_CASE("a version 1 ledger is migrated to version 2 and keeps its data", "[le
   }
   CHECK(Raw(path, "PRAGMA user_version") == "1");
   auto ledger = OpenOrFail(path);
-  CHECK(Raw(path, "PRAGMA user_version") == "2");
+  CHECK(Raw(path, "PRAGMA user_version") == "3");
   CHECK(Raw(path, "SELECT count(*) FROM sqlite_master WHERE name = 'deliveries_by_planned_at'") ==
         "1");
+  // DueEntries reads the outbox in index order, without sorting.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* plan = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db,
+                             "EXPLAIN QUERY PLAN SELECT notification_id FROM outbox"
+                             " WHERE state = 'pending' AND next_attempt_at <= 5"
+                             " ORDER BY next_attempt_at, created_at, notification_id",
+                             -1, &plan, nullptr) == SQLITE_OK);
+  std::string details;
+  while (sqlite3_step(plan) == SQLITE_ROW) {
+    details += reinterpret_cast<const char*>(sqlite3_column_text(plan, 3));
+    details += ";";
+  }
+  sqlite3_finalize(plan);
+  sqlite3_close(db);
+  CHECK_THAT(details, Catch::Contains("outbox_by_state_next"));
+  CHECK(details.find("TEMP B-TREE") == std::string::npos);
   LedgerView view;
   std::string error;
   REQUIRE(ledger->LoadView(&view, &error));
@@ -252,10 +270,10 @@ TEST_CASE("a ledger from a newer plazod is refused and left alone", "[ledger]") 
   std::string error;
   CHECK_FALSE(Ledger::Open(path, &error));
   CHECK_THAT(error, Catch::Contains(path));
-  CHECK_THAT(error, Catch::Contains("schema version 7 is newer than this plazod knows (2)"));
+  CHECK_THAT(error, Catch::Contains("schema version 7 is newer than this plazod knows (3)"));
   error.clear();
   CHECK_FALSE(Ledger::OpenReadOnly(path, &error));
-  CHECK_THAT(error, Catch::Contains("schema version 7 is newer than this plazod knows (2)"));
+  CHECK_THAT(error, Catch::Contains("schema version 7 is newer than this plazod knows (3)"));
   CHECK(Raw(path, "PRAGMA user_version") == "7");
 }
 
