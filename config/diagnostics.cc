@@ -47,8 +47,6 @@ std::string Diagnostics::ToString() const {
   return out;
 }
 
-namespace {
-
 size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -64,8 +62,6 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
-
-}  // namespace
 
 std::string_view ClosestMatch(std::string_view word,
                               const std::vector<std::string_view>& candidates) {

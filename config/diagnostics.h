@@ -42,6 +42,10 @@ class Diagnostics {
   std::vector<Diagnostic> list_;
 };
 
+// The Levenshtein distance between a and b (insertions, deletions and
+// substitutions of bytes).
+size_t EditDistance(std::string_view a, std::string_view b);
+
 // The candidate closest to word by edit distance, if it is close enough to be
 // a plausible typo (at most a third of the word's length, at least 1 edit);
 // empty otherwise. Used for "did you mean" hints.

@@ -419,20 +419,9 @@ std::string MonthHint(std::string_view word) {
   std::string_view best;
   size_t best_distance = 3;
   for (std::string_view month : kMonths) {
-    std::vector<size_t> row(month.size() + 1);
-    for (size_t j = 0; j <= month.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= word.size(); ++i) {
-      size_t diagonal = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= month.size(); ++j) {
-        size_t above = row[j];
-        row[j] = std::min({above + 1, row[j - 1] + 1,
-                           diagonal + (word[i - 1] == month[j - 1] ? 0 : 1)});
-        diagonal = above;
-      }
-    }
-    if (row[month.size()] < best_distance) {
-      best_distance = row[month.size()];
+    size_t distance = EditDistance(word, month);
+    if (distance < best_distance) {
+      best_distance = distance;
       best = month;
     }
   }

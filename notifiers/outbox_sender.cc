@@ -172,6 +172,28 @@ struct OutboxSender::Impl {
     }
   }
 
+  // Runs t's prepared transfer for entry on the loop; the handler owns the
+  // transport while it runs and gives it back to pool after.
+  template <typename Pool, typename Transport>
+  void Launch(const std::shared_ptr<Pool>& pool, std::shared_ptr<Transport> t,
+              const OutboxEntry& entry) {
+    ++pool->busy;
+    ++transfers;
+    bool started = loop.Start(t->handle(), [this, pool, t, entry, live = alive](int code, long) {
+      if (!*live) return;
+      --pool->busy;
+      --transfers;
+      Record(entry, t->Finish(static_cast<CURLcode>(code)));
+      pool->idle.push_back(t);
+    });
+    if (!started) {
+      --pool->busy;
+      --transfers;
+      pool->idle.push_back(std::move(t));
+      Record(entry, DeliveryResult{DeliveryOutcome::kRetry, "curl refused the transfer"});
+    }
+  }
+
   // Starts entry's delivery, or records at once why it cannot be made.
   // Returns false, doing nothing, when its destination has no free slot.
   bool Start(const OutboxEntry& entry) {
@@ -206,21 +228,7 @@ struct OutboxSender::Impl {
       Record(entry, DeliveryResult{DeliveryOutcome::kPermanent, error});
       return true;
     }
-    ++pool->busy;
-    ++transfers;
-    // The handler owns the transport while the transfer runs.
-    bool started = loop.Start(t->handle(), [this, pool, t, entry, live = alive](int code, long) {
-      if (!*live) return;
-      --pool->busy;
-      --transfers;
-      Record(entry, t->Finish(static_cast<CURLcode>(code)));
-      pool->idle.push_back(t);
-    });
-    if (!started) {
-      --pool->busy;
-      --transfers;
-      Record(entry, DeliveryResult{DeliveryOutcome::kRetry, "curl refused the transfer"});
-    }
+    Launch(pool, std::move(t), entry);
     return true;
   }
 
@@ -252,21 +260,7 @@ struct OutboxSender::Impl {
       Record(entry, DeliveryResult{DeliveryOutcome::kPermanent, error});
       return true;
     }
-    ++pool->busy;
-    ++transfers;
-    // The handler owns the transport while the transfer runs.
-    bool started = loop.Start(t->handle(), [this, pool, t, entry, live = alive](int code, long) {
-      if (!*live) return;
-      --pool->busy;
-      --transfers;
-      Record(entry, t->Finish(static_cast<CURLcode>(code)));
-      pool->idle.push_back(t);
-    });
-    if (!started) {
-      --pool->busy;
-      --transfers;
-      Record(entry, DeliveryResult{DeliveryOutcome::kRetry, "curl refused the transfer"});
-    }
+    Launch(pool, std::move(t), entry);
     return true;
   }
 

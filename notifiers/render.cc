@@ -103,16 +103,6 @@ std::string OneLine(std::string_view text) {
   return out;
 }
 
-std::string_view KindName(StageKind k) {
-  switch (k) {
-    case StageKind::kBefore: return "reminder";
-    case StageKind::kDue: return "due";
-    case StageKind::kOverdue: return "overdue";
-    case StageKind::kEscalation: return "escalation";
-  }
-  return "reminder";
-}
-
 // The days that a headline counts for an item of kind k: days left before
 // the due date, days late after it.
 int HeadlineDays(const PlannedItem& item) {

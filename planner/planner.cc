@@ -21,16 +21,6 @@ uint64_t Fnv1a(std::string_view data, uint64_t h = 1469598103934665603ULL) {
 
 int Urgency(StageKind k) { return static_cast<int>(k); }
 
-std::string_view KindName(StageKind k) {
-  switch (k) {
-    case StageKind::kBefore: return "reminder";
-    case StageKind::kDue: return "due";
-    case StageKind::kOverdue: return "overdue";
-    case StageKind::kEscalation: return "escalation";
-  }
-  return "reminder";
-}
-
 // Sorts items (overdue and escalation first, then due, then reminders; by
 // due date within), sets kind and derives the id.
 void Finish(Notification& n) {
@@ -77,6 +67,16 @@ void AddTo(std::map<GroupKey, Notification>& groups, Instant at, Channel channel
 }
 
 }  // namespace
+
+std::string_view KindName(StageKind k) {
+  switch (k) {
+    case StageKind::kBefore: return "reminder";
+    case StageKind::kDue: return "due";
+    case StageKind::kOverdue: return "overdue";
+    case StageKind::kEscalation: return "escalation";
+  }
+  return "reminder";
+}
 
 std::string_view ChannelName(Channel channel) {
   return channel == Channel::kEmail ? "email" : "webhook";

@@ -21,6 +21,10 @@ enum class Channel : uint8_t { kEmail, kWebhook };
 // "email" or "webhook".
 std::string_view ChannelName(Channel channel);
 
+// A notification's kind for its most urgent stage: "reminder", "due",
+// "overdue" or "escalation" (SPEC 5.3).
+std::string_view KindName(StageKind kind);
+
 // A stage sent this long after its instant counts as late.
 inline constexpr Duration kLateAfter = std::chrono::minutes(1);
 
