@@ -17,6 +17,7 @@
 #include "planner/ical_text.h"
 #include "tests/peer_process.h"
 #include "tests/test_paths.h"
+#include "tests/test_util.h"
 
 namespace plazo {
 namespace {
@@ -94,16 +95,7 @@ void CheckLineRules(const std::string& calendar) {
   }
 }
 
-Config SampleConfig() {
-  ConfigSource source;
-  source.settings_path = testing::ExamplesDir() + "/plazod.toml";
-  Config config;
-  Diagnostics diags;
-  bool ok = LoadConfig(source, &config, &diags);
-  INFO(diags.ToString());
-  REQUIRE(ok);
-  return config;
-}
+using testing::SampleConfig;
 
 // A config of settings text (on top of the defaults) and one store file.
 Config Custom(const std::string& settings, const std::string& store) {
@@ -328,17 +320,12 @@ boost::json::object ParseIcsWithPython(const std::string& path) {
   return v.as_object();
 }
 
-struct Run {
-  int code;
-  std::string out, err;
-};
+using Run = testing::CliRun;
 
 Run Calendar(std::vector<std::string> extra) {
   std::vector<std::string> args = {"calendar", "--config", testing::ExamplesDir() + "/plazod.toml"};
   args.insert(args.end(), extra.begin(), extra.end());
-  std::ostringstream out, err;
-  int code = RunCli(args, out, err);
-  return {code, out.str(), err.str()};
+  return testing::Cli(args);
 }
 
 TEST_CASE("python3-icalendar reads the sample owner's calendar: 10 events, 5 alarms each",

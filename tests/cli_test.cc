@@ -6,20 +6,13 @@
 
 #include "daemon/cli.h"
 #include "tests/test_paths.h"
+#include "tests/test_util.h"
 
 namespace plazo {
 namespace {
 
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run Cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int code = RunCli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using Run = testing::CliRun;
+using testing::Cli;
 
 std::string ExampleConfig() { return testing::ExamplesDir() + "/plazod.toml"; }
 

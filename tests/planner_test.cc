@@ -12,20 +12,14 @@
 #include "config/time_text.h"
 #include "planner/planner.h"
 #include "tests/test_paths.h"
+#include "tests/test_util.h"
 
 namespace plazo {
 namespace {
 
 Instant At(const char* text) { return *ParseInstant(text, FindZone("America/Santiago")); }
 
-Config SampleConfig() {
-  ConfigSource source;
-  source.settings_path = testing::ExamplesDir() + "/plazod.toml";
-  Config config;
-  Diagnostics diags;
-  REQUIRE(LoadConfig(source, &config, &diags));
-  return config;
-}
+using testing::SampleConfig;
 
 // A config with the example settings and one program made of commitments.
 Config WithProgram(const std::string& program_keys, const std::string& commitments) {

@@ -18,22 +18,15 @@
 #include "config/time_text.h"
 #include "daemon/cli.h"
 #include "tests/test_paths.h"
+#include "tests/test_util.h"
 
 namespace plazo {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run Cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int code = RunCli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using Run = testing::CliRun;
+using testing::Cli;
 
 std::string ReportsDir() { return testing::DataDir() + "/reports"; }
 std::string SamplePath() {

@@ -7,20 +7,12 @@
 #include "config/time_text.h"
 #include "planner/status.h"
 #include "tests/test_paths.h"
+#include "tests/test_util.h"
 
 namespace plazo {
 namespace {
 
-Config SampleConfig() {
-  ConfigSource source;
-  source.settings_path = testing::ExamplesDir() + "/plazod.toml";
-  Config config;
-  Diagnostics diags;
-  bool ok = LoadConfig(source, &config, &diags);
-  INFO(diags.ToString());
-  REQUIRE(ok);
-  return config;
-}
+using testing::SampleConfig;
 
 Config OneProgram(const std::string& commitments) {
   Config config;

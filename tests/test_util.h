@@ -1,0 +1,27 @@
+// Helpers several tests share.
+#ifndef PLAZO_TESTS_TEST_UTIL_H_
+#define PLAZO_TESTS_TEST_UTIL_H_
+
+#include <string>
+#include <vector>
+
+#include "config/model.h"
+
+namespace plazo::testing {
+
+// What one in-process run of the plazod command line gave.
+struct CliRun {
+  int code;
+  std::string out, err;
+};
+
+// Runs the command line args (without the program name), as main() would.
+CliRun Cli(std::vector<std::string> args);
+
+// The bundled example: examples/plazod.toml and the sample report's store.
+// Fails the test when it does not load.
+Config SampleConfig();
+
+}  // namespace plazo::testing
+
+#endif  // PLAZO_TESTS_TEST_UTIL_H_
