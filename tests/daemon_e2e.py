@@ -149,8 +149,8 @@ timeout = "5s"
             with open(path, "w") as f:
                 f.write(text)
 
-    def start(self):
-        env = dict(os.environ, NOTIFY_SOCKET=self.notify.path)
+    def start(self, extra_env=None):
+        env = dict(os.environ, NOTIFY_SOCKET=self.notify.path, **(extra_env or {}))
         self.proc = subprocess.Popen([PLAZOD, "run", "--config", self.settings], env=env,
                                      stdout=self.log, stderr=self.log)
         self.notify.wait_for("READY=1")
@@ -320,6 +320,60 @@ class DaemonTest(unittest.TestCase):
         self.assertLess(repeated, 120)
         self.assertEqual(len(set(ids)), 120)
         self.assertEqual(d.stop(), 0)
+
+
+class SmtpTest(unittest.TestCase):
+    """E-mail through a real SMTP server (aiosmtpd) with AUTH, via the daemon."""
+
+    def setUp(self):
+        self.receiver = Receiver()
+        self.mail_dir = tempfile.mkdtemp(prefix="plazo-smtp-")
+        peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers", "smtp_server.py")
+        self.smtp = subprocess.Popen([sys.executable, peer, "--dir", self.mail_dir, "--mode", "plain",
+                                      "--user", "plazo", "--password", "clave-secreta-smtp"],
+                                     stdout=subprocess.PIPE, text=True)
+        line = self.smtp.stdout.readline()
+        self.assertTrue(line.startswith("PORT "), line)
+        self.port = int(line.split()[1])
+
+    def tearDown(self):
+        self.smtp.terminate()
+        self.smtp.wait()
+        self.receiver.stop()
+
+    def test_digests_reach_the_smtp_server_with_auth_and_no_secret_in_the_log(self):
+        d = Daemon(self.receiver.port, 'before = ["2s"]\noverdue_max = 0',
+                   extra_settings=f'''[email]
+url = "smtp://127.0.0.1:{self.port}"
+starttls = false
+username = "plazo"
+password_env = "PLAZO_TEST_SMTP_PASSWORD"
+from = "Plazo <plazo@example.gob.cl>"
+''')
+        due = int(time.time()) + 4
+        # Two parts for the same officers: one digest per officer per instant.
+        d.write_store("a", [(1, due), (2, due)],
+                      owners='["ana@example.gob.cl", "beto@example.gob.cl"]')
+        d.start({"PLAZO_TEST_SMTP_PASSWORD": "clave-secreta-smtp"})
+        mails = lambda: sorted(f for f in os.listdir(self.mail_dir) if f.endswith(".json"))
+        # before-2s and due, to two officers: four messages.
+        self.assertTrue(wait_until(lambda: len(mails()) >= 4, 20), d.log_text())
+        time.sleep(0.5)
+        self.assertEqual(len(mails()), 4)
+        import email
+        import email.policy
+        subjects = []
+        for name in mails():
+            meta = json.load(open(os.path.join(self.mail_dir, name)))
+            self.assertEqual(meta["user"], "plazo")
+            eml = os.path.join(self.mail_dir, name[:-5] + ".eml")
+            msg = email.message_from_binary_file(open(eml, "rb"), policy=email.policy.default)
+            subjects.append(str(msg["Subject"]))
+            self.assertIn("Compromiso 2", msg.get_body(preferencelist=("plain",)).get_content())
+        self.assertTrue(all("2 compromisos" in s for s in subjects), subjects)
+        self.assertEqual(d.stop(), 0)
+        self.assertNotIn("clave-secreta-smtp", d.log_text())
+        self.assertEqual(d.ledger("select count(*) from outbox where channel = 'email' and state = 'sent'")[0][0], 4)
 
 
 class HttpTest(unittest.TestCase):
