@@ -225,9 +225,11 @@ class DaemonTest(unittest.TestCase):
     def test_sigterm_exits_zero_and_reports_status(self):
         d = self.daemon('before = ["1d"]')
         d.write_store("a", [(1, int(time.time()) + 3 * 86400)])
-        d.start()
+        # WatchdogSec=0.4s as systemd would pass it: WATCHDOG=1 every 0.2 s.
+        d.start({"WATCHDOG_USEC": "400000"})
         ready = d.notify.wait_for("READY=1")
         self.assertIn("STATUS=1 open, next reminder", ready)
+        d.notify.wait_for("WATCHDOG=1", timeout=5)
         started = time.time()
         self.assertEqual(d.stop(), 0)
         self.assertLess(time.time() - started, 10)
