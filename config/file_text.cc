@@ -21,6 +21,18 @@ FileText ReadFileText(const std::string& path) {
     out.error = "cannot read: is a folder, not a file";
     return out;
   }
+  // A FIFO or a device (holidays_file = "/dev/zero") would block or never
+  // end: only regular files are input.
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    out.error = "cannot read: not a regular file";
+    return out;
+  }
+  if (st.st_size > kMaxFileSize) {
+    ::close(fd);
+    out.error = "cannot read: larger than 64 MiB";
+    return out;
+  }
   if (st.st_size > 0) out.text.reserve(static_cast<size_t>(st.st_size));
   char buf[65536];
   for (;;) {
@@ -33,6 +45,11 @@ FileText ReadFileText(const std::string& path) {
       break;
     }
     out.text.append(buf, static_cast<size_t>(n));
+    if (out.text.size() > static_cast<size_t>(kMaxFileSize)) {  // grew while we read
+      out.text.clear();
+      out.error = "cannot read: larger than 64 MiB";
+      break;
+    }
   }
   ::close(fd);
   return out;

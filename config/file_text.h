@@ -11,7 +11,12 @@ struct FileText {
   std::string error;  // empty on success, else "cannot read: <reason>"
 };
 
-// Reads path whole. Fails for folders, unreadable and missing files.
+// Input files larger than this are refused: no report or store file comes
+// near it, and a runaway file must not exhaust memory.
+inline constexpr long long kMaxFileSize = 64LL * 1024 * 1024;
+
+// Reads path whole. Fails for folders, devices, FIFOs, files over
+// kMaxFileSize, unreadable and missing files.
 FileText ReadFileText(const std::string& path);
 
 }  // namespace plazo

@@ -21,6 +21,7 @@
 
 #include "config/diagnostics.h"
 #include "config/model.h"
+#include "config/plain_text.h"  // HtmlToText, used by callers of the parser
 
 namespace plazo {
 
@@ -56,13 +57,6 @@ struct ImportedReport {
 //   apart and nothing of the cell is lost.
 bool ParseReport(std::string_view text, const std::string& name,
                  ImportedReport* out, Diagnostics* diags);
-
-// The plain text of an HTML fragment: tags removed (block tags such as <p>,
-// <br> and <li> become a space), character references decoded (named ones
-// HTML documents commonly use, and numeric ones; unknown names stay as
-// written), whitespace (including no-break spaces) folded to single spaces
-// and trimmed. Expects valid UTF-8.
-std::string HtmlToText(std::string_view html);
 
 // A program id from its name: accents dropped, lowercase, every run of other
 // characters turned into one '-', at most 64 characters (cut at a '-').
