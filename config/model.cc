@@ -48,6 +48,13 @@ size_t Store::CommitmentCount() const {
   return n;
 }
 
+size_t Store::OpenCount() const {
+  size_t n = 0;
+  for (const Program& p : programs)
+    for (const Commitment& c : p.commitments) n += c.IsOpen() ? 1 : 0;
+  return n;
+}
+
 const Schedule& Config::ScheduleFor(const Program& p,
                                     const Commitment& c) const {
   const std::string& name = !c.schedule.empty()   ? c.schedule

@@ -181,6 +181,8 @@ struct Store {
   std::vector<Program> programs;
 
   size_t CommitmentCount() const;
+  // Parts still open (Commitment::IsOpen).
+  size_t OpenCount() const;
 };
 
 // A validated settings file together with the store it names. Immutable once

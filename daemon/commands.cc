@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <ostream>
 
@@ -44,20 +45,21 @@ void PrintGroup(std::ostream& out, const char* title, const std::vector<StatusIt
   }
 }
 
-// What the ledger says about deliveries that did not go through.
-bool ReadDeliveryReport(const Config& config, DeliveryReport* out, std::ostream& err) {
+// Opens the ledger under [daemon] state read-only and runs read on it,
+// printing its error. A missing ledger is an empty one: read is not called.
+bool ReadFromLedger(const Config& config, std::ostream& err,
+                    const std::function<bool(Ledger&, std::string*)>& read) {
   std::string error;
   std::unique_ptr<Ledger> ledger = Ledger::OpenReadOnly(LedgerPath(config.settings.state), &error);
-  if (!ledger) {
-    if (error.empty()) return true;  // no ledger yet: nothing sent, nothing failed
-    err << "plazod: " << error << "\n";
-    return false;
-  }
-  if (!ledger->Report(out, &error)) {
-    err << "plazod: " << error << "\n";
-    return false;
-  }
-  return true;
+  if (ledger ? read(*ledger, &error) : error.empty()) return true;
+  err << "plazod: " << error << "\n";
+  return false;
+}
+
+// What the ledger says about deliveries that did not go through.
+bool ReadDeliveryReport(const Config& config, DeliveryReport* out, std::ostream& err) {
+  return ReadFromLedger(config, err,
+                        [out](Ledger& ledger, std::string* error) { return ledger.Report(out, error); });
 }
 
 void PrintDeliveries(std::ostream& out, const DeliveryReport& p, const date::time_zone* zone) {
@@ -102,18 +104,8 @@ bool ReadInstantOption(const Options& options, std::string_view name, const Conf
 
 bool ReadLedgerView(const Config& config, LedgerView* out, std::ostream& err) {
   *out = LedgerView{};
-  std::string error;
-  std::unique_ptr<Ledger> ledger = Ledger::OpenReadOnly(LedgerPath(config.settings.state), &error);
-  if (!ledger) {
-    if (error.empty()) return true;  // no ledger yet: nothing handled
-    err << "plazod: " << error << "\n";
-    return false;
-  }
-  if (!ledger->LoadView(out, &error)) {
-    err << "plazod: " << error << "\n";
-    return false;
-  }
-  return true;
+  return ReadFromLedger(
+      config, err, [out](Ledger& ledger, std::string* error) { return ledger.LoadView(out, error); });
 }
 
 int RunDaemon(const Options& options, std::ostream&, std::ostream& err) {

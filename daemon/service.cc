@@ -58,8 +58,7 @@ std::shared_ptr<Loaded> Load(const ConfigSource& source, Diagnostics* diags) {
     loaded->renderer = EmailRenderer::Builtin(s.language);
   }
   loaded->planner = std::make_unique<Planner>(loaded->config);
-  for (const Program& p : loaded->config.store.programs)
-    for (const Commitment& c : p.commitments) loaded->open_parts += c.IsOpen() ? 1 : 0;
+  loaded->open_parts = loaded->config.store.OpenCount();
   return loaded;
 }
 
@@ -221,8 +220,7 @@ class Service {
     loaded->renderer = current_->renderer;
     loaded->planner = std::make_unique<Planner>(loaded->config, *current_->planner,
                                                 update.old_to_new, update.fresh);
-    for (const Program& p : loaded->config.store.programs)
-      for (const Commitment& c : p.commitments) loaded->open_parts += c.IsOpen() ? 1 : 0;
+    loaded->open_parts = loaded->config.store.OpenCount();
     return loaded;
   }
 

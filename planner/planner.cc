@@ -102,6 +102,10 @@ std::string DeliveryKey(const Program& p, const Commitment& c, std::string_view 
   return key;
 }
 
+bool Planner::InIndexOrder(const Event& a, const Event& b) {
+  return std::tie(a.at, a.program, a.commitment) < std::tie(b.at, b.program, b.commitment);
+}
+
 Planner::Planner(const Config& config) : config_(config) {
   const auto& programs = config.store.programs;
   // Reserve the most stages any part can have, so the index is built without
@@ -116,9 +120,7 @@ Planner::Planner(const Config& config) : config_(config) {
   }
   events_.reserve(bound);
   for (uint32_t pi = 0; pi < programs.size(); ++pi) AddProgram(pi, events_);
-  std::sort(events_.begin(), events_.end(), [](const Event& a, const Event& b) {
-    return std::tie(a.at, a.program, a.commitment) < std::tie(b.at, b.program, b.commitment);
-  });
+  std::sort(events_.begin(), events_.end(), InIndexOrder);
 }
 
 Planner::Planner(const Config& config, const Planner& previous, const std::vector<int>& old_to_new,
@@ -126,9 +128,7 @@ Planner::Planner(const Config& config, const Planner& previous, const std::vecto
     : config_(config) {
   std::vector<Event> added;
   for (uint32_t pi : fresh) AddProgram(pi, added);
-  std::sort(added.begin(), added.end(), [](const Event& a, const Event& b) {
-    return std::tie(a.at, a.program, a.commitment) < std::tie(b.at, b.program, b.commitment);
-  });
+  std::sort(added.begin(), added.end(), InIndexOrder);
   events_.reserve(previous.events_.size() + added.size());
   for (Event e : previous.events_) {
     int to = e.program < old_to_new.size() ? old_to_new[e.program] : -1;

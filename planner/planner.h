@@ -114,6 +114,10 @@ class Planner {
   template <typename Add>
   void Expand(const Event& e, Instant send_at, const LedgerView& ledger, Add add) const;
 
+  // The order of a full build: by instant, then program and part, so the
+  // index does not depend on how the store was read.
+  static bool InIndexOrder(const Event& a, const Event& b);
+
   // Appends the stages of program pi of config_ to out.
   void AddProgram(uint32_t pi, std::vector<Event>& out) const;
 
