@@ -7,7 +7,7 @@
 #include <string>
 
 #include "config/model.h"
-#include "notifiers/outbox_sender.h"
+#include "dispatch/outbox_sender.h"
 
 namespace plazo {
 

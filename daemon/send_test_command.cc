@@ -11,10 +11,9 @@
 #include "config/diagnostics.h"
 #include "daemon/cli.h"
 #include "daemon/commands.h"
+#include "dispatch/composer.h"
 #include "notifiers/email_message.h"
 #include "notifiers/mailer.h"
-#include "notifiers/payload.h"
-#include "notifiers/render.h"
 #include "notifiers/webhook_transport.h"
 
 namespace plazo {
@@ -56,9 +55,8 @@ int Report(const DeliveryResult& result, const std::string& destination, const s
   return kExitDelivery;
 }
 
-int SendTestEmail(const Config& config, const std::string& address, Notification n,
-                  std::ostream& out, std::ostream& err) {
-  const Settings& s = config.settings;
+int SendTestEmail(const Composer& composer, const Settings& s, const std::string& address,
+                  Notification n, std::ostream& out, std::ostream& err) {
   Mailbox to;
   if (!ParseMailbox(address, &to) || !to.name.empty()) {
     std::string shown;
@@ -68,27 +66,9 @@ int SendTestEmail(const Config& config, const std::string& address, Notification
   }
   n.channel = Channel::kEmail;
   n.destination = to.address;
-  // The admin's templates when [daemon] templates names a folder, so that a
-  // test shows them too.
-  EmailRenderer renderer = EmailRenderer::Builtin(s.language);
-  Diagnostics diags;
-  if (!s.templates.empty() && !EmailRenderer::Load(s.templates, s.language, &renderer, &diags)) {
-    diags.Sort();
-    err << diags.ToString();
-    return kExitInvalid;
-  }
-  RenderedEmail text = renderer.Render(n, s.zone);
-  EmailContent content;
-  content.id = n.id;
-  content.from = SenderFor(s);
-  content.to = to.address;
-  content.subject = text.subject;
-  content.text = text.text;
-  content.html = text.html;
-  content.date = n.at;
-  content.zone = s.zone;
-  std::string message, error, warning;
-  if (!BuildEmailMessage(content, &message, &error)) {
+  OutboxEntry entry;
+  std::string error, warning;
+  if (!composer.Compose(n, n.at, &entry, &error)) {
     err << "plazod send-test: " << error << "\n";
     return kExitDelivery;
   }
@@ -98,13 +78,12 @@ int SendTestEmail(const Config& config, const std::string& address, Notification
     err << "plazod send-test: delivery to " << to.address << " failed: " << error << "\n";
     return kExitDelivery;
   }
-  DeliveryResult result = mailer->Send({n.id, to.address, std::move(message)});
+  DeliveryResult result = mailer->Send({n.id, to.address, std::move(entry.payload)});
   return Report(result, to.address, mailer->Describe(), n.id, out, err);
 }
 
-int SendTestWebhook(const Config& config, const std::string& name, Notification n,
-                    std::ostream& out, std::ostream& err) {
-  const Settings& s = config.settings;
+int SendTestWebhook(const Composer& composer, const Settings& s, const std::string& name,
+                    Notification n, std::ostream& out, std::ostream& err) {
   auto it = s.webhooks.find(name);
   if (it == s.webhooks.end()) {
     std::vector<std::string_view> names;
@@ -115,13 +94,18 @@ int SendTestWebhook(const Config& config, const std::string& name, Notification 
   }
   n.channel = Channel::kWebhook;
   n.destination = name;
+  OutboxEntry entry;
   std::string error;
+  if (!composer.Compose(n, n.at, &entry, &error)) {
+    err << "plazod send-test: " << error << "\n";
+    return kExitDelivery;
+  }
   std::unique_ptr<WebhookTransport> transport = WebhookTransport::Create(it->second, &error);
   if (!transport) {
     err << "plazod send-test: delivery to webhook " << name << " failed: " << error << "\n";
     return kExitDelivery;
   }
-  DeliveryResult result = transport->Send(n.id, n.at, WebhookPayload(n, n.at, s.zone));
+  DeliveryResult result = transport->Send(n.id, n.at, std::move(entry.payload));
   return Report(result, "webhook " + name, Origin(it->second.url), n.id, out, err);
 }
 
@@ -139,8 +123,20 @@ int RunSendTest(const Options& options, std::ostream& out, std::ostream& err) {
   n.id = TestDeliveryId();
   n.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   n.kind = "test";
-  if (email) return SendTestEmail(config, options.Get("email"), std::move(n), out, err);
-  return SendTestWebhook(config, options.Get("webhook"), std::move(n), out, err);
+  // The admin's templates when [daemon] templates names a folder, so that a
+  // test shows them too.
+  Diagnostics diags;
+  std::optional<Composer> composer = Composer::Load(config.settings, &diags);
+  if (!composer) {
+    diags.Sort();
+    err << diags.ToString();
+    return kExitInvalid;
+  }
+  if (email) {
+    return SendTestEmail(*composer, config.settings, options.Get("email"), std::move(n), out, err);
+  }
+  return SendTestWebhook(*composer, config.settings, options.Get("webhook"), std::move(n), out,
+                         err);
 }
 
 }  // namespace plazo

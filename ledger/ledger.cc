@@ -259,22 +259,25 @@ bool Ledger::LoadView(Instant since, LedgerView* out, std::string* error) {
   return true;
 }
 
+bool Ledger::InsertRecords(const std::vector<DeliveryRecord>& records, Instant now) {
+  for (const DeliveryRecord& r : records) {
+    bool ok = statements_->Use(kRecordDelivery)
+                  .Text(r.key)
+                  .TextOrNull(r.notification_id)
+                  .Text(DeliveryStateName(r.state))
+                  .Time(r.planned_at)
+                  .Time(now)
+                  .Run();
+    if (!ok) return false;
+  }
+  return true;
+}
+
 bool Ledger::Record(const std::vector<DeliveryRecord>& records, Instant now, std::string* error) {
   if (!CheckWritable("cannot record deliveries", error)) return false;
   if (records.empty()) return true;
   Transaction tx = statements_->Write();
-  bool ok = tx.Begin();
-  for (size_t i = 0; ok && i < records.size(); ++i) {
-    const DeliveryRecord& r = records[i];
-    ok = statements_->Use(kRecordDelivery)
-             .Text(r.key)
-             .TextOrNull(r.notification_id)
-             .Text(DeliveryStateName(r.state))
-             .Time(r.planned_at)
-             .Time(now)
-             .Run();
-  }
-  if (!ok || !tx.Commit()) {
+  if (!tx.Begin() || !InsertRecords(records, now) || !tx.Commit()) {
     *error = Failure("cannot record deliveries");
     return false;
   }
@@ -301,10 +304,14 @@ bool Ledger::FindDelivery(const std::string& key, std::optional<DeliveryRecord>*
   return true;
 }
 
+bool Ledger::WritePlannedThrough(Instant t) {
+  std::string value = std::to_string(t.time_since_epoch().count());
+  return statements_->Use(kUpsertMeta).Text("planned_through").Text(value).Run();
+}
+
 bool Ledger::SetPlannedThrough(Instant t, std::string* error) {
   if (!CheckWritable("cannot set planned_through", error)) return false;
-  std::string value = std::to_string(t.time_since_epoch().count());
-  if (!statements_->Use(kUpsertMeta).Text("planned_through").Text(value).Run()) {
+  if (!WritePlannedThrough(t)) {
     *error = Failure("cannot set planned_through");
     return false;
   }

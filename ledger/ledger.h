@@ -209,7 +209,21 @@ class Ledger {
 
   // Enqueue for every element, all in one transaction (one sync to disk for
   // a whole burst): either every entry is stored or none is.
-  bool EnqueueAll(const std::vector<Enqueued>& batch, Instant now, std::string* error);
+  [[nodiscard]] bool EnqueueAll(const std::vector<Enqueued>& batch, Instant now,
+                                std::string* error);
+
+  // Everything one planning tick writes (dispatch/dispatcher.h).
+  struct Tick {
+    std::vector<Enqueued> enqueue;           // as EnqueueAll
+    std::vector<DeliveryRecord> skipped;     // as Record: superseded stages
+    std::optional<Instant> planned_through;  // as SetPlannedThrough, when set
+  };
+
+  // EnqueueAll, Record and SetPlannedThrough of tick in one transaction,
+  // one sync to disk: a crash leaves all of a tick or none of it, so the
+  // next start plans again exactly what was not stored. Errors as theirs;
+  // on error nothing is written.
+  [[nodiscard]] bool CommitTick(const Tick& tick, Instant now, std::string* error);
 
   // Replaces *out with at most limit pending entries whose next_attempt_at
   // is at or before now, longest overdue first (by next_attempt_at, then
@@ -217,8 +231,16 @@ class Ledger {
   bool DueEntries(Instant now, size_t limit, std::vector<OutboxEntry>* out, std::string* error);
 
   // Replaces *out with every pending entry, in DueEntries' order, whenever
-  // due: what a restarted daemon still has to deliver.
-  bool PendingEntries(std::vector<OutboxEntry>* out, std::string* error);
+  // due: what a restarted daemon still has to deliver. Payloads are left
+  // empty (a large outbox is read without its messages): PendingPayload
+  // reads one when its transfer starts.
+  [[nodiscard]] bool PendingEntries(std::vector<OutboxEntry>* out, std::string* error);
+
+  // Sets *out to the payload of entry notification_id while it is pending;
+  // nullopt when there is no such entry or it is sent or given up already
+  // (nothing left to deliver).
+  [[nodiscard]] bool PendingPayload(const std::string& notification_id,
+                                    std::optional<std::string>* out, std::string* error);
 
   // Sets *out to the earliest next_attempt_at of any pending entry, or
   // nullopt when nothing is pending: when the sender must wake next.
@@ -257,8 +279,9 @@ class Ledger {
   // for `plazod status`.
   bool GivenUp(std::vector<OutboxEntry>* out, std::string* error);
 
-  // Fills *out from the outbox: counts, failing and given-up entries.
-  bool Report(DeliveryReport* out, std::string* error);
+  // Fills *out from the outbox: counts, failing and given-up entries, the
+  // failing ones without their payloads.
+  [[nodiscard]] bool Report(DeliveryReport* out, std::string* error);
 
  private:
   Ledger(sqlite3* db, std::string path, bool read_only);
@@ -267,6 +290,13 @@ class Ledger {
   std::string Failure(std::string_view what) const;
   // Sets *error and returns false when the ledger is read-only.
   bool CheckWritable(std::string_view what, std::string* error) const;
+
+  // The steps of the writes above, each run inside the caller's
+  // transaction; false on a database error (the caller rolls back).
+  bool CheckEnqueue(const std::vector<Enqueued>& batch, std::string* error) const;
+  bool InsertEntries(const std::vector<Enqueued>& batch, Instant now);
+  bool InsertRecords(const std::vector<DeliveryRecord>& records, Instant now);
+  bool WritePlannedThrough(Instant t);
 
   sqlite3* db_;
   std::string path_;

@@ -48,8 +48,7 @@ bool Ledger::Enqueue(const OutboxEntry& entry, const std::vector<DeliveryRecord>
   return EnqueueAll({Enqueued{entry, items}}, now, error);
 }
 
-bool Ledger::EnqueueAll(const std::vector<Enqueued>& batch, Instant now, std::string* error) {
-  if (!CheckWritable("cannot enqueue", error)) return false;
+bool Ledger::CheckEnqueue(const std::vector<Enqueued>& batch, std::string* error) const {
   for (const Enqueued& e : batch) {
     if (e.entry.notification_id.empty()) {
       *error = path_ + ": cannot enqueue a notification without an id";
@@ -61,38 +60,60 @@ bool Ledger::EnqueueAll(const std::vector<Enqueued>& batch, Instant now, std::st
       return false;
     }
   }
-  Transaction tx = statements_->Write();
-  bool ok = tx.Begin();
+  return true;
+}
+
+bool Ledger::InsertEntries(const std::vector<Enqueued>& batch, Instant now) {
   for (const Enqueued& e : batch) {
     const OutboxEntry& entry = e.entry;
-    ok = ok && statements_->Use(kInsertEntry)
-                   .Text(entry.notification_id)
-                   .Text(entry.channel)
-                   .Text(entry.destination)
-                   .Text(entry.kind)
-                   .Blob(entry.payload)
-                   .Time(now)
-                   .Run();
+    bool ok = statements_->Use(kInsertEntry)
+                  .Text(entry.notification_id)
+                  .Text(entry.channel)
+                  .Text(entry.destination)
+                  .Text(entry.kind)
+                  .Blob(entry.payload)
+                  .Time(now)
+                  .Run();
+    if (!ok) return false;
     // No change: the entry was there already, and with it its items.
-    const bool inserted = ok && sqlite3_changes(db_) == 1;
-    for (size_t i = 0; inserted && ok && i < e.items.size(); ++i) {
+    if (sqlite3_changes(db_) != 1) continue;
+    for (const DeliveryRecord& item : e.items) {
       ok = statements_->Use(kRecordDelivery)
-               .Text(e.items[i].key)
+               .Text(item.key)
                .Text(entry.notification_id)
                .Text(DeliveryStateName(DeliveryState::kPending))
-               .Time(e.items[i].planned_at)
+               .Time(item.planned_at)
                .Time(now)
                .Run();
-    }
-    if (!ok) {
-      *error = Failure("cannot enqueue " + entry.notification_id);
-      return false;
+      if (!ok) return false;
     }
   }
-  if (!ok || !tx.Commit()) {
+  return true;
+}
+
+bool Ledger::EnqueueAll(const std::vector<Enqueued>& batch, Instant now, std::string* error) {
+  if (!CheckWritable("cannot enqueue", error) || !CheckEnqueue(batch, error)) return false;
+  Transaction tx = statements_->Write();
+  if (!tx.Begin() || !InsertEntries(batch, now) || !tx.Commit()) {
     *error = Failure(batch.size() == 1 ? "cannot enqueue " + batch[0].entry.notification_id
                                        : "cannot enqueue " + std::to_string(batch.size()) +
                                              " notifications");
+    return false;
+  }
+  return true;
+}
+
+bool Ledger::CommitTick(const Tick& tick, Instant now, std::string* error) {
+  if (!CheckWritable("cannot store a tick", error) || !CheckEnqueue(tick.enqueue, error)) {
+    return false;
+  }
+  Transaction tx = statements_->Write();
+  bool ok = tx.Begin() && InsertEntries(tick.enqueue, now) && InsertRecords(tick.skipped, now) &&
+            (!tick.planned_through || WritePlannedThrough(*tick.planned_through)) && tx.Commit();
+  if (!ok) {
+    *error = Failure("cannot store " + std::to_string(tick.enqueue.size()) +
+                     " notification(s) and " + std::to_string(tick.skipped.size()) +
+                     " skipped stage(s)");
     return false;
   }
   return true;
@@ -114,6 +135,19 @@ bool Ledger::PendingEntries(std::vector<OutboxEntry>* out, std::string* error) {
   Query q = statements_->Use(kSelectPending);
   if (!ReadEntries(q, out)) {
     *error = Failure("cannot read the outbox");
+    return false;
+  }
+  return true;
+}
+
+bool Ledger::PendingPayload(const std::string& notification_id, std::optional<std::string>* out,
+                            std::string* error) {
+  out->reset();
+  Query q = statements_->Use(kSelectPayload);
+  int rc = q.Text(notification_id).Step();
+  if (rc == SQLITE_ROW) *out = q.ColumnBytes(0);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    *error = Failure("cannot read the message of " + notification_id);
     return false;
   }
   return true;
@@ -266,14 +300,13 @@ bool Ledger::GivenUp(std::vector<OutboxEntry>* out, std::string* error) {
 bool Ledger::Report(DeliveryReport* out, std::string* error) {
   *out = DeliveryReport{};
   LedgerCounts counts;
-  std::vector<OutboxEntry> pending;
-  if (!Counts(&counts, error) || !PendingEntries(&pending, error) || !GivenUp(&out->given_up, error)) {
-    return false;
-  }
+  if (!Counts(&counts, error) || !GivenUp(&out->given_up, error)) return false;
   out->pending = counts.pending;
   out->sent = counts.sent;
-  for (OutboxEntry& e : pending) {
-    if (e.attempts > 0) out->failing.push_back(std::move(e));
+  Query q = statements_->Use(kSelectFailing);
+  if (!ReadEntries(q, &out->failing)) {
+    *error = Failure("cannot read the outbox");
+    return false;
   }
   return true;
 }

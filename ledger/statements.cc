@@ -9,9 +9,11 @@ namespace {
   "((" old " = 'pending' AND " next " IN ('failed', 'sent', 'given_up'))" \
   " OR (" old " = 'failed' AND " next " IN ('sent', 'given_up')))"
 
-#define PLAZO_ENTRY_COLUMNS                                                    \
-  "SELECT notification_id, channel, destination, kind, payload, state, attempts," \
+#define PLAZO_ENTRY_COLUMNS_WITH(payload)                                         \
+  "SELECT notification_id, channel, destination, kind, " payload ", state, attempts," \
   " created_at, next_attempt_at, last_error, sent_at FROM outbox "
+#define PLAZO_ENTRY_COLUMNS PLAZO_ENTRY_COLUMNS_WITH("payload")
+#define PLAZO_ENTRY_HEADS PLAZO_ENTRY_COLUMNS_WITH("x''")
 
 constexpr std::array<const char*, LedgerStatements::kCount> kSqlText = {
     "BEGIN IMMEDIATE",
@@ -32,8 +34,11 @@ constexpr std::array<const char*, LedgerStatements::kCount> kSqlText = {
     " ON CONFLICT (notification_id) DO NOTHING",
     PLAZO_ENTRY_COLUMNS "WHERE state = 'pending' AND next_attempt_at <= ?1"
                         " ORDER BY next_attempt_at, created_at, notification_id LIMIT ?2",
-    PLAZO_ENTRY_COLUMNS "WHERE state = 'pending'"
-                        " ORDER BY next_attempt_at, created_at, notification_id",
+    PLAZO_ENTRY_HEADS "WHERE state = 'pending'"
+                      " ORDER BY next_attempt_at, created_at, notification_id",
+    PLAZO_ENTRY_HEADS "WHERE state = 'pending' AND attempts > 0"
+                      " ORDER BY next_attempt_at, created_at, notification_id",
+    "SELECT payload FROM outbox WHERE notification_id = ?1 AND state = 'pending'",
     "SELECT next_attempt_at FROM outbox WHERE state = 'pending'"
     " ORDER BY next_attempt_at LIMIT 1",
     PLAZO_ENTRY_COLUMNS "WHERE notification_id = ?1",
@@ -56,6 +61,8 @@ constexpr std::array<const char*, LedgerStatements::kCount> kSqlText = {
 
 #undef PLAZO_ADVANCES
 #undef PLAZO_ENTRY_COLUMNS
+#undef PLAZO_ENTRY_HEADS
+#undef PLAZO_ENTRY_COLUMNS_WITH
 
 }  // namespace
 

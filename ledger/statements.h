@@ -31,7 +31,10 @@ class LedgerStatements {
     kInsertEntry,         // ?1 id, ?2 channel, ?3 destination, ?4 kind,
                           // ?5 payload, ?6 now; no-op if the id exists
     kSelectDue,           // ?1 now, ?2 limit -> entry columns
-    kSelectPending,       // -> entry columns
+    kSelectPending,       // -> entry columns, payload left empty
+    kSelectFailing,       // -> entry columns, payload left empty: pending
+                          // entries with at least one attempt
+    kSelectPayload,       // ?1 id -> payload of a pending entry
     kSelectNextAttempt,   // -> the earliest pending next_attempt_at
     kSelectEntry,         // ?1 id -> entry columns
     kSelectEntryState,    // ?1 id -> state
@@ -49,7 +52,9 @@ class LedgerStatements {
 
   // Statements that return outbox rows ("entry columns" above) select
   // notification_id, channel, destination, kind, payload, state, attempts,
-  // created_at, next_attempt_at, last_error, sent_at, in that order.
+  // created_at, next_attempt_at, last_error, sent_at, in that order. Those
+  // marked "payload left empty" select an empty blob in its place: lists
+  // that the daemon reads often must not drag every message along.
 
   explicit LedgerStatements(sqlite3* db) : db_(db) {}
   // Finalizes every prepared statement; must run before the connection

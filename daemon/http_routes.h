@@ -1,0 +1,35 @@
+// The routes of the daemon's read-only HTTP endpoint (http_listener.h):
+// /healthz, /metrics (Prometheus), /api/v1/status and /calendar.ics?owner=.
+// Each answer is computed from the configuration in force and the ledger at
+// the time of the request; nothing here changes state.
+#ifndef PLAZO_DAEMON_HTTP_ROUTES_H_
+#define PLAZO_DAEMON_HTTP_ROUTES_H_
+
+#include <string>
+
+#include "daemon/http_listener.h"
+#include "daemon/loaded_config.h"
+#include "dispatch/outbox_sender.h"
+
+namespace plazo {
+
+class Ledger;
+
+// What the routes read of the running daemon.
+struct DaemonState {
+  const LoadedConfig* loaded = nullptr;
+  Ledger* ledger = nullptr;
+  OutboxSenderStats delivery;  // since this start
+  std::string config_error;    // the last reload's first error; empty when it worked
+  size_t config_errors = 0;
+  Instant last_reload_at{};
+  Instant now{};
+};
+
+// The answer to r: 200 with the resource, 404 for any other path, 503 when
+// the ledger cannot be read for /api/v1/status.
+HttpResponse Route(const HttpRequest& r, const DaemonState& state);
+
+}  // namespace plazo
+
+#endif  // PLAZO_DAEMON_HTTP_ROUTES_H_

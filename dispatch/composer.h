@@ -1,0 +1,52 @@
+// The composer: turns a planned notification into the exact bytes the
+// outbox stores and a transport sends, an RFC 5322 message for e-mail
+// (rendered from the templates, email_message.h) or the JSON body for a
+// webhook (payload.h; signed per attempt by the transport). The bytes are
+// fixed at enqueue time so that every retry sends the same message with the
+// same id. One composer serves one configuration; the daemon and
+// `plazod send-test` use it alike.
+#ifndef PLAZO_DISPATCH_COMPOSER_H_
+#define PLAZO_DISPATCH_COMPOSER_H_
+
+#include <optional>
+#include <string>
+
+#include "config/diagnostics.h"
+#include "config/model.h"
+#include "ledger/ledger.h"
+#include "notifiers/render.h"
+#include "planner/planner.h"
+
+namespace plazo {
+
+class Composer {
+ public:
+  // A composer for settings: its language and [daemon] templates (loaded
+  // here, replacing the built-in templates file by file), its time zone,
+  // and its From ([email] from, else the outbox folder's). Returns nullopt
+  // and adds every template problem to diags as file:line:col.
+  [[nodiscard]] static std::optional<Composer> Load(const Settings& settings, Diagnostics* diags);
+
+  // The outbox entry of n, composed at now (the e-mail's Date, the
+  // payload's sent_at): id, channel, destination, kind and payload. Fails,
+  // setting *error, when the message cannot be built (e.g. a destination
+  // that is not a plain address).
+  [[nodiscard]] bool Compose(const Notification& n, Instant now, OutboxEntry* out,
+                             std::string* error) const;
+
+ private:
+  Composer(EmailRenderer renderer, std::string from, const date::time_zone* zone)
+      : renderer_(std::move(renderer)), from_(std::move(from)), zone_(zone) {}
+
+  EmailRenderer renderer_;
+  std::string from_;
+  const date::time_zone* zone_;
+};
+
+// The delivery records of n's items, pending under n's id: what the ledger
+// stores beside n's outbox entry.
+std::vector<DeliveryRecord> PendingItems(const Notification& n);
+
+}  // namespace plazo
+
+#endif  // PLAZO_DISPATCH_COMPOSER_H_

@@ -1,0 +1,93 @@
+#include "dispatch/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include "dispatch/composer.h"
+#include "dispatch/outbox_sender.h"
+#include "ledger/ledger.h"
+#include "planner/planner.h"
+
+namespace plazo {
+namespace {
+
+// After a failed tick: the disk may come back, a template be fixed.
+constexpr Duration kRetryTick = std::chrono::minutes(1);
+
+}  // namespace
+
+bool Dispatcher::Start(Instant now, std::string* error) {
+  LedgerView view;
+  // Keys planned from the end of time on: none; this reads planned_through.
+  if (!ledger_.LoadView(Instant::max(), &view, error)) return false;
+  planned_through_ = view.planned_through;
+  if (planned_through_) return true;
+  if (!ledger_.SetPlannedThrough(now, error)) return false;
+  planned_through_ = now;
+  return true;
+}
+
+TickReport Dispatcher::Tick(const Planner& planner, const Composer& composer, Instant now) {
+  TickReport report;
+  LedgerView view;
+  // Due looks only at stages after planned_through: only their keys matter.
+  Instant since = planned_through_ ? std::min(*planned_through_, now) : now;
+  if (!ledger_.LoadView(since, &view, &report.error)) {
+    spdlog::error("ledger: {}", report.error);
+    report.next = now + kRetryTick;
+    return report;
+  }
+  DuePlan plan = planner.Due(now, view);
+  Ledger::Tick tick;
+  tick.enqueue.reserve(plan.notifications.size());
+  for (const Notification& n : plan.notifications) {
+    Ledger::Enqueued e;
+    std::string error;
+    if (!composer.Compose(n, now, &e.entry, &error)) {
+      spdlog::error("{}", error);
+      report.error = error;
+      continue;
+    }
+    e.items = PendingItems(n);
+    tick.enqueue.push_back(std::move(e));
+  }
+  for (const PlannedItem& i : plan.skipped) {
+    tick.skipped.push_back(DeliveryRecord{i.key, "", DeliveryState::kSkipped, i.stage_at, {}});
+  }
+  // A notification that could not be composed is planned again next tick.
+  bool complete = report.error.empty();
+  if (complete && (!view.planned_through || *view.planned_through < now)) {
+    tick.planned_through = now;
+  }
+  if (!tick.enqueue.empty() || !tick.skipped.empty() || tick.planned_through) {
+    std::string error;
+    if (!ledger_.CommitTick(tick, now, &error)) {
+      spdlog::error("ledger: {}", error);
+      report.error = error;
+      report.next = now + kRetryTick;
+      return report;
+    }
+  }
+  if (tick.planned_through) planned_through_ = tick.planned_through;
+  for (const Ledger::Enqueued& e : tick.enqueue) {
+    spdlog::info("queued {} {} to {} {} with {} item(s)", e.entry.kind, e.entry.notification_id,
+                 e.entry.channel, e.entry.destination, e.items.size());
+  }
+  for (const DeliveryRecord& r : tick.skipped) {
+    spdlog::info("skipped {} (superseded by a later stage)", r.key);
+  }
+  report.queued = tick.enqueue.size();
+  report.skipped = tick.skipped.size();
+  std::vector<OutboxEntry> entries;
+  entries.reserve(tick.enqueue.size());
+  for (Ledger::Enqueued& e : tick.enqueue) {
+    // What the ledger set on insert, which the sender orders by.
+    e.entry.created_at = now;
+    e.entry.next_attempt_at = now;
+    entries.push_back(std::move(e.entry));
+  }
+  if (!entries.empty()) sender_.Add(std::move(entries));
+  report.next = complete ? planner.NextInstant(now) : std::optional<Instant>(now + kRetryTick);
+  return report;
+}
+
+}  // namespace plazo
