@@ -1,5 +1,7 @@
 #include "tests/test_util.h"
 
+#include <stdlib.h>
+
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -25,6 +27,17 @@ Config SampleConfig() {
   INFO(diags.ToString());
   REQUIRE(ok);
   return config;
+}
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "plazo-test-XXXXXX").string();
+  REQUIRE(mkdtemp(pattern.data()) != nullptr);
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
 }
 
 }  // namespace plazo::testing
