@@ -11,6 +11,7 @@
 #include "dispatch/outbox_sender.h"
 #include "ledger/ledger.h"
 #include "tests/fake_transport.h"
+#include "tests/peer_process.h"
 #include "tests/test_util.h"
 
 namespace plazo {
@@ -72,7 +73,7 @@ struct Rig {
   Config config;
   Planner planner;
   std::optional<Composer> composer;
-  testing::TempDir dir;
+  testing::ScratchDir dir;
   boost::asio::io_context io;
   Instant clock{};
   std::shared_ptr<FakeTransport> email = std::make_shared<FakeTransport>(/*one_peer=*/true);

@@ -8,7 +8,7 @@
 #include "dispatch/outbox_sender.h"
 #include "ledger/ledger.h"
 #include "tests/fake_transport.h"
-#include "tests/test_util.h"
+#include "tests/peer_process.h"
 
 namespace plazo {
 namespace {
@@ -71,7 +71,7 @@ struct Rig {
     return *e;
   }
 
-  testing::TempDir dir;
+  testing::ScratchDir dir;
   boost::asio::io_context io;
   Instant now = T(1'000'000);
   DeliverySettings delivery;

@@ -1,7 +1,5 @@
 #include "tests/test_util.h"
 
-#include <stdlib.h>
-
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -27,17 +25,6 @@ Config SampleConfig() {
   INFO(diags.ToString());
   REQUIRE(ok);
   return config;
-}
-
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "plazo-test-XXXXXX").string();
-  REQUIRE(mkdtemp(pattern.data()) != nullptr);
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
 }
 
 }  // namespace plazo::testing
