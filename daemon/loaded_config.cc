@@ -27,8 +27,8 @@ std::shared_ptr<LoadedConfig> ReloadStoreFiles(LoadedConfig* current,
   loaded->config.settings = current->config.settings;
   loaded->config.store = std::move(update.store);
   loaded->composer = current->composer;
-  loaded->planner = std::make_unique<Planner>(loaded->config, *current->planner,
-                                              update.old_to_new, update.fresh);
+  loaded->planner =
+      std::make_unique<Planner>(loaded->config, *current->planner, update.old_to_new, update.fresh);
   loaded->open_parts = loaded->config.store.OpenCount();
   return loaded;
 }

@@ -5,10 +5,10 @@
 #include <memory>
 #include <set>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <spdlog/spdlog.h>
 
 #include "config/time_text.h"
 #include "daemon/file_watcher.h"
@@ -28,9 +28,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-Instant Now() {
-  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
+Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 // The event loop around the dispatcher: the wall-clock timer that runs a
 // tick at each planned instant, the file watcher and SIGHUP that reload,
@@ -38,8 +36,12 @@ Instant Now() {
 class Service {
  public:
   explicit Service(const ServiceOptions& options)
-      : options_(options), signals_(io_, SIGHUP, SIGTERM, SIGINT), timer_(io_), watchdog_(io_),
-        stop_deadline_(io_), channels_(io_) {}
+      : options_(options),
+        signals_(io_, SIGHUP, SIGTERM, SIGINT),
+        timer_(io_),
+        watchdog_(io_),
+        stop_deadline_(io_),
+        channels_(io_) {}
 
   int Run() {
     Diagnostics diags;
@@ -108,9 +110,9 @@ class Service {
     spdlog::info("reloading ({})", why);
     auto started = std::chrono::steady_clock::now();
     Diagnostics diags;
-    std::shared_ptr<LoadedConfig> fresh = store_files
-                                              ? ReloadStoreFiles(current_.get(), *store_files, &diags)
-                                              : LoadConfiguration(options_.source, &diags);
+    std::shared_ptr<LoadedConfig> fresh =
+        store_files ? ReloadStoreFiles(current_.get(), *store_files, &diags)
+                    : LoadConfiguration(options_.source, &diags);
     last_reload_at_ = Now();
     if (!fresh) {
       diags.Sort();
@@ -170,8 +172,9 @@ class Service {
     if (!s.http) return true;
     std::string error;
     auto handler = [this](const HttpRequest& r) {
-      DaemonState state{current_.get(), ledger_.get(), sender_->stats(), config_error_,
-                        config_errors_,  last_reload_at_, Now()};
+      DaemonState state{current_.get(), ledger_.get(),  sender_->stats(),
+                        config_error_,  config_errors_, last_reload_at_,
+                        Now()};
       return Route(r, state);
     };
     http_ = HttpListener::Start(io_, s.http->host, s.http->port, handler, &error);
@@ -179,8 +182,8 @@ class Service {
       spdlog::error("{}", error);
       return false;
     }
-    spdlog::info("serving /healthz, /metrics, /api/v1/status, /calendar.ics on {}:{}",
-                 s.http->host, http_->port());
+    spdlog::info("serving /healthz, /metrics, /api/v1/status, /calendar.ics on {}:{}", s.http->host,
+                 http_->port());
     return true;
   }
 

@@ -28,7 +28,7 @@ struct TickReport {
   // nothing ever again), or a minute from now when the ledger failed or a
   // message could not be composed, since the tick must then run again.
   std::optional<Instant> next;
-  std::string error;   // why not everything was stored; empty on success
+  std::string error;  // why not everything was stored; empty on success
 };
 
 class Dispatcher {

@@ -8,10 +8,10 @@
 #include <unordered_map>
 #include <utility>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <spdlog/spdlog.h>
 
 #include "ledger/backoff.h"
 
@@ -135,14 +135,13 @@ struct OutboxSender::Impl {
     h.in_flight = true;
     ++transfers;
     ++busy[h.peer];
-    TransportFor(h.entry)->Start(
-        Outgoing{id, h.entry.destination, std::move(*payload)}, now,
-        [this, id, peer = h.peer, live = alive](DeliveryResult result) {
-          if (!*live) return;
-          --transfers;
-          if (--busy[peer] == 0) busy.erase(peer);
-          Finished(id, std::move(result));
-        });
+    TransportFor(h.entry)->Start(Outgoing{id, h.entry.destination, std::move(*payload)}, now,
+                                 [this, id, peer = h.peer, live = alive](DeliveryResult result) {
+                                   if (!*live) return;
+                                   --transfers;
+                                   if (--busy[peer] == 0) busy.erase(peer);
+                                   Finished(id, std::move(result));
+                                 });
   }
 
   void Requeue(Held& h, Instant at) {
@@ -218,9 +217,9 @@ struct OutboxSender::Impl {
       ++stats.delivered;
       ++channel.delivered;
       // Wall time, not the (possibly fake) clock: a latency in seconds.
-      double latency = std::chrono::duration<double>(
-                           std::chrono::system_clock::now() -
-                           std::chrono::system_clock::time_point(entry.created_at.time_since_epoch()))
+      double latency = std::chrono::duration<double>(std::chrono::system_clock::now() -
+                                                     std::chrono::system_clock::time_point(
+                                                         entry.created_at.time_since_epoch()))
                            .count();
       latency = std::max(0.0, latency);
       channel.latency_sum += latency;
@@ -239,8 +238,8 @@ struct OutboxSender::Impl {
       ++stats.given_up;
       ++channel.failed_attempts;
       ++channel.given_up;
-      spdlog::error("gave up {} {} to {} after {} attempts: {}", entry.kind,
-                    entry.notification_id, entry.destination, entry.attempts + 1, result.detail);
+      spdlog::error("gave up {} {} to {} after {} attempts: {}", entry.kind, entry.notification_id,
+                    entry.destination, entry.attempts + 1, result.detail);
     }
   }
 

@@ -13,17 +13,15 @@
 namespace plazo {
 namespace {
 
-using testing::FakeTransport;
 using std::chrono::seconds;
+using testing::FakeTransport;
 
 Instant T(int64_t s) { return Instant(seconds(s)); }
 
 // A sender on a ledger in a temporary folder, with fake transports and a
 // clock the test moves.
 struct Rig {
-  explicit Rig(DeliverySettings d = {}) : delivery(d) {
-    Open();
-  }
+  explicit Rig(DeliverySettings d = {}) : delivery(d) { Open(); }
 
   void Open() {
     std::string error;
@@ -193,8 +191,7 @@ TEST_CASE("OutboxSender bounds transfers per peer and in all", "[sender]") {
   rig.Settle();
   CHECK(rig.webhook->OpenTo("equipo-a") == 2);
   CHECK(rig.webhook->OpenTo("equipo-b") == 1);
-  CHECK(rig.webhook->started ==
-        std::vector<std::string>{"a0", "a1", "b0", "a2"});
+  CHECK(rig.webhook->started == std::vector<std::string>{"a0", "a1", "b0", "a2"});
 
   rig.webhook->AnswerAll(DeliveryOutcome::kDelivered);
   rig.Settle();
@@ -210,7 +207,8 @@ TEST_CASE("OutboxSender bounds transfers per peer and in all", "[sender]") {
   CHECK(rig.email->open.size() == 2);
 }
 
-TEST_CASE("OutboxSender: a crash with a transfer in flight resends it with the same id", "[sender]") {
+TEST_CASE("OutboxSender: a crash with a transfer in flight resends it with the same id",
+          "[sender]") {
   Rig rig;
   rig.Enqueue("n1", "equipo-a");
   rig.Enqueue("n2", "equipo-b");
@@ -254,8 +252,7 @@ TEST_CASE("OutboxSender: a reload mid-burst lets transfers finish on the old tra
   CHECK(old_transport->started.size() == 2);
 }
 
-TEST_CASE("OutboxSender::Drain waits for transfers in flight and starts nothing new",
-          "[sender]") {
+TEST_CASE("OutboxSender::Drain waits for transfers in flight and starts nothing new", "[sender]") {
   DeliverySettings d;
   d.max_in_flight = 2;
   Rig rig(d);
