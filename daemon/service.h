@@ -1,8 +1,9 @@
-// plazod run: the long-running service systemd starts (SPEC 6, 7). It loads
-// the configuration, sleeps on one wall-clock timer until the planner's next
-// instant, enqueues what is due in the ledger's durable outbox before
-// anything is sent, and lets the outbox sender deliver it. Edits to the
-// store or settings (inotify, or SIGHUP) are validated in full and swapped in
+// plazod run: the long-running service systemd starts (SPEC 6, 7). A thin
+// event loop around the dispatcher (dispatch/dispatcher.h): it loads the
+// configuration, sleeps on one wall-clock timer until the planner's next
+// instant, lets the dispatcher store what is due in the ledger's outbox in
+// one transaction, and the outbox sender deliver it. Edits to the store or
+// settings (inotify, or SIGHUP) are validated in full and swapped in
 // atomically; an invalid edit keeps the last good configuration. SIGTERM
 // persists or finishes in-flight deliveries and exits 0.
 #ifndef PLAZO_DAEMON_SERVICE_H_
