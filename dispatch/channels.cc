@@ -97,28 +97,26 @@ std::string EmailFingerprint(const Settings& s) {
 
 }  // namespace
 
-// Each webhook name is its own peer, with its own pool of connections.
-class WebhookChannel final : public Transport, public std::enable_shared_from_this<WebhookChannel> {
+// Each webhook name is its own peer. The handles are pooled across
+// endpoints, retargeted per transfer: their number follows the transfers at
+// once, not the endpoints configured, and curl's connection cache keeps
+// connections per host either way.
+class WebhookChannel final : public Transport,
+                             public std::enable_shared_from_this<WebhookChannel> {
  public:
   explicit WebhookChannel(TransferLoop& loop) : loop_(loop) {}
 
-  // Returns how many endpoints kept their connections.
+  // Returns how many endpoints were kept as they were.
   size_t Configure(const std::map<std::string, Webhook, std::less<>>& hooks) {
-    std::map<std::string, std::shared_ptr<Endpoint>, std::less<>> next;
+    std::map<std::string, Endpoint, std::less<>> next;
     size_t kept = 0;
     for (const auto& [name, hook] : hooks) {
-      std::string key, error;
-      if (!LoadWebhookKey(hook, &key, &error)) key.clear();
+      Endpoint endpoint{hook, ""};
+      std::string error;
+      if (!LoadWebhookKey(hook, &endpoint.key, &error)) endpoint.key.clear();
       auto old = endpoints_.find(name);
-      if (old != endpoints_.end() && !key.empty() && old->second->key == key &&
-          SameEndpoint(old->second->hook, hook)) {
-        next.emplace(name, old->second);
-        ++kept;
-        continue;
-      }
-      auto endpoint = std::make_shared<Endpoint>();
-      endpoint->hook = hook;
-      endpoint->key = std::move(key);
+      kept += old != endpoints_.end() && !endpoint.key.empty() && old->second.key == endpoint.key &&
+              SameEndpoint(old->second.hook, hook);
       next.emplace(name, std::move(endpoint));
     }
     endpoints_ = std::move(next);
@@ -137,14 +135,24 @@ class WebhookChannel final : public Transport, public std::enable_shared_from_th
                           "webhook '" + message.destination + "' is no longer configured"});
       return;
     }
-    std::shared_ptr<Endpoint> endpoint = it->second;
+    const Endpoint& endpoint = it->second;
+    if (endpoint.key.empty()) {
+      // Unreadable at reload: read again, so a fixed file is picked up.
+      std::string key, error;
+      if (!LoadWebhookKey(endpoint.hook, &key, &error)) {
+        done(DeliveryResult{DeliveryOutcome::kRetry, error});
+        return;
+      }
+      it->second.key = std::move(key);
+    }
     std::shared_ptr<WebhookTransport> t;
-    if (!endpoint->idle.empty()) {
-      t = std::move(endpoint->idle.back());
-      endpoint->idle.pop_back();
+    if (!idle_.empty()) {
+      t = std::move(idle_.back());
+      idle_.pop_back();
+      t->Retarget(endpoint.hook, endpoint.key);
     } else {
       std::string error;
-      t = WebhookTransport::Create(endpoint->hook, &error);
+      t = WebhookTransport::Create(endpoint.hook, endpoint.key, &error);
       if (!t) {
         done(DeliveryResult{DeliveryOutcome::kRetry, error});
         return;
@@ -152,18 +160,17 @@ class WebhookChannel final : public Transport, public std::enable_shared_from_th
     }
     std::string error;
     if (!t->Prepare(message.id, now, std::move(message.payload), &error)) {
-      endpoint->idle.push_back(std::move(t));
+      idle_.push_back(std::move(t));
       done(DeliveryResult{DeliveryOutcome::kPermanent, error});
       return;
     }
-    Launch(loop_, std::move(t), &endpoint->idle, endpoint, std::move(done));
+    Launch(loop_, std::move(t), &idle_, shared_from_this(), std::move(done));
   }
 
  private:
   struct Endpoint {
     Webhook hook;
-    std::string key;  // the HMAC key when Configure read it
-    std::vector<std::shared_ptr<WebhookTransport>> idle;
+    std::string key;  // the HMAC key; empty when it could not be read
   };
 
   static bool SameEndpoint(const Webhook& a, const Webhook& b) {
@@ -172,7 +179,8 @@ class WebhookChannel final : public Transport, public std::enable_shared_from_th
   }
 
   TransferLoop& loop_;
-  std::map<std::string, std::shared_ptr<Endpoint>, std::less<>> endpoints_;
+  std::map<std::string, Endpoint, std::less<>> endpoints_;
+  std::vector<std::shared_ptr<WebhookTransport>> idle_;
 };
 
 Channels::Channels(boost::asio::io_context& io)

@@ -44,29 +44,42 @@ DeliveryResult ClassifyHttp(long http_status, CURLcode code) {
 
 std::unique_ptr<WebhookTransport> WebhookTransport::Create(const Webhook& hook,
                                                            std::string* error) {
+  std::string key;
+  if (!LoadWebhookKey(hook, &key, error)) return nullptr;
+  return Create(hook, std::move(key), error);
+}
+
+std::unique_ptr<WebhookTransport> WebhookTransport::Create(const Webhook& hook, std::string key,
+                                                           std::string* error) {
   std::unique_ptr<WebhookTransport> t(new WebhookTransport());
-  t->name_ = hook.name;
-  if (!LoadWebhookKey(hook, &t->key_, error)) return nullptr;
   t->curl_ = NewCurlEasy();
   if (!t->curl_) {
     *error = "cannot set up libcurl";
     return nullptr;
   }
   CURL* c = t->curl_.get();
-  curl_easy_setopt(c, CURLOPT_URL, hook.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_POST, 1L);
   // A signed POST is not replayed to wherever a redirect points.
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(std::chrono::milliseconds(hook.timeout).count()));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "plazo");
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &WebhookTransport::OnResponse);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, t.get());
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->error_buffer_);
+  t->Retarget(hook, std::move(key));
   return t;
+}
+
+void WebhookTransport::Retarget(const Webhook& hook, std::string key) {
+  if (!key_.empty()) OPENSSL_cleanse(key_.data(), key_.size());
+  name_ = hook.name;
+  key_ = std::move(key);
+  CURL* c = curl_.get();
+  curl_easy_setopt(c, CURLOPT_URL, hook.url.c_str());
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(std::chrono::milliseconds(hook.timeout).count()));
 }
 
 WebhookTransport::~WebhookTransport() {

@@ -37,6 +37,16 @@ class WebhookTransport {
   // malformed, or libcurl cannot be set up; *error never holds the secret.
   static std::unique_ptr<WebhookTransport> Create(const Webhook& hook, std::string* error);
 
+  // Create with hook's key already loaded (LoadWebhookKey): the daemon
+  // reads each secret once per configuration, not once per transfer.
+  static std::unique_ptr<WebhookTransport> Create(const Webhook& hook, std::string key,
+                                                  std::string* error);
+
+  // Points this transport, between transfers, at another endpoint with its
+  // key: one pool of handles (and curl's connection cache behind them)
+  // serves any number of endpoints.
+  void Retarget(const Webhook& hook, std::string key);
+
   ~WebhookTransport();
   WebhookTransport(const WebhookTransport&) = delete;
   WebhookTransport& operator=(const WebhookTransport&) = delete;
