@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/text.h"
+#include "base/utf8.h"
 #include "config/plain_text.h"
 #include "config/store.h"
 
@@ -39,12 +41,7 @@ Folded Fold(std::string_view text) {
   f.at.reserve(text.size() + 1);
   for (size_t i = 0; i < text.size();) {
     f.at.push_back(i);
-    char32_t cp;
-    if (!DecodeUtf8(text, &i, &cp)) {
-      cp = kReplacement;
-      ++i;
-    }
-    char c = FoldChar(cp);
+    char c = FoldChar(NextCodePoint(text, &i));
     f.key.push_back(c ? c : '\x01');
   }
   f.at.push_back(text.size());
@@ -149,12 +146,6 @@ unsigned MonthNumber(std::string_view word) {
     if (word == kMonths[k] || word == kMonths[k].substr(0, 3)) return static_cast<unsigned>(k + 1);
   }
   return 0;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
 }
 
 // " (did you mean 'junio'?)" for the month closest to a misspelt word, or "".
@@ -315,9 +306,7 @@ void Append(std::string* text, std::string_view piece) {
 // At most n bytes of s, cut at a character boundary, with "..." when cut.
 std::string Excerpt(std::string_view s, size_t n = 60) {
   if (s.size() <= n) return std::string(s);
-  size_t cut = n;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(s.substr(0, cut)) + "...";
+  return std::string(s.substr(0, Utf8Boundary(s, n))) + "...";
 }
 
 struct Rating {
@@ -945,11 +934,7 @@ bool ReportParser::Parse(std::string_view text, ImportedReport* out) {
 std::string SlugFromName(std::string_view name) {
   std::string slug;
   for (size_t i = 0; i < name.size();) {
-    char32_t cp;
-    if (!DecodeUtf8(name, &i, &cp)) {
-      cp = kReplacement;
-      ++i;
-    }
+    char32_t cp = NextCodePoint(name, &i);
     char c = FoldChar(cp);
     if (cp == 0xB0 || cp == 0xBA || cp == 0xAA) c = 0;  // "N°": not a letter
     if (IsLetter(c) || IsDigit(c)) {
