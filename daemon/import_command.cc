@@ -7,13 +7,13 @@
 #include "base/ids.h"
 #include "base/mailbox.h"
 #include "config/file_text.h"
-#include "config/report_import.h"
 #include "config/settings.h"
 #include "config/store.h"
-#include "config/store_writer.h"
 #include "config/time_text.h"
 #include "daemon/cli.h"
 #include "daemon/commands.h"
+#include "import/report_import.h"
+#include "import/store_writer.h"
 
 namespace plazo {
 

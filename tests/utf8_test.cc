@@ -1,11 +1,11 @@
-// base/utf8.h, and the character references of config/plain_text.h whose
+// base/utf8.h, and the character references of import/plain_text.h whose
 // names are derived rather than listed.
 #include <string>
 
 #include <catch2/catch.hpp>
 
 #include "base/utf8.h"
-#include "config/plain_text.h"
+#include "import/plain_text.h"
 
 namespace plazo {
 namespace {

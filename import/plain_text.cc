@@ -1,4 +1,4 @@
-#include "config/plain_text.h"
+#include "import/plain_text.h"
 
 #include <algorithm>
 #include <array>

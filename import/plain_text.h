@@ -1,8 +1,8 @@
 // Plain text out of the HTML fragments of compliance reports: tags and
 // character references, whitespace, and the letter folding used to match
 // labels regardless of case and accents.
-#ifndef PLAZO_CONFIG_PLAIN_TEXT_H_
-#define PLAZO_CONFIG_PLAIN_TEXT_H_
+#ifndef PLAZO_IMPORT_PLAIN_TEXT_H_
+#define PLAZO_IMPORT_PLAIN_TEXT_H_
 
 #include <cstddef>
 #include <string>
@@ -26,4 +26,4 @@ namespace plazo {
 
 }  // namespace plazo
 
-#endif  // PLAZO_CONFIG_PLAIN_TEXT_H_
+#endif  // PLAZO_IMPORT_PLAIN_TEXT_H_

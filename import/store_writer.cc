@@ -1,4 +1,4 @@
-#include "config/store_writer.h"
+#include "import/store_writer.h"
 
 #include <cstdio>
 
