@@ -25,7 +25,7 @@
 #include "notifiers/outbox_sender.h"
 #include "notifiers/payload.h"
 #include "notifiers/render.h"
-#include "planner/calendar.h"
+#include "notifiers/calendar.h"
 #include "planner/planner.h"
 #include "planner/status.h"
 

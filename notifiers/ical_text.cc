@@ -1,4 +1,4 @@
-#include "planner/ical_text.h"
+#include "notifiers/ical_text.h"
 
 #include <cstdio>
 
