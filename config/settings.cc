@@ -8,6 +8,8 @@
 #include <date/tz.h>
 #include <toml++/toml.h>
 
+#include "base/ids.h"
+#include "base/mailbox.h"
 #include "config/duration.h"
 #include "config/file_text.h"
 #include "config/table_reader.h"
@@ -83,16 +85,6 @@ void ReadDaemon(const toml::table& t, const std::string& file,
   r.Finish();
 }
 
-// "Name <a@b.cl>" or "a@b.cl".
-bool IsMailbox(std::string_view text) {
-  size_t open = text.rfind('<');
-  if (open == std::string_view::npos) return IsEmailAddress(text);
-  if (text.back() != '>') return false;
-  std::string_view name = text.substr(0, open);
-  if (name.find_first_of("\r\n\"") != std::string_view::npos) return false;
-  return IsEmailAddress(text.substr(open + 1, text.size() - open - 2));
-}
-
 void ReadEmail(const toml::table& t, const std::string& file,
                const std::string& base_dir, Settings& s, Diagnostics& diags) {
   TableReader r(t, file, "[email]", diags);
@@ -125,7 +117,9 @@ void ReadEmail(const toml::table& t, const std::string& file,
   }
   r.Require("from");
   if (auto v = r.String("from")) {
-    if (!IsMailbox(*v)) {
+    // The syntax the SMTP transport reads it with, and a dotted domain as for
+    // every address an admin writes.
+    if (Mailbox from; !ParseMailbox(*v, &from) || !IsQualifiedEmailAddress(from.address)) {
       diags.Add(r.Pos("from"), "'from' is not an e-mail address: \"" + *v + "\"");
     }
     e.from = *v;
@@ -432,12 +426,7 @@ bool ParseSettings(std::string_view text, const std::string& name, Settings* out
   s.path = name;
   std::string base_dir = fs::path(name).parent_path().string();
   toml::table root;
-  try {
-    root = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    diags->Add(PosOf(e.source(), name), std::string(e.description()));
-    return false;
-  }
+  if (!ParseToml(text, name, &root, diags)) return false;
   // [daemon] first: its timezone is the default of every schedule.
   if (const toml::node* d = root.get("daemon")) {
     if (const toml::table* t = d->as_table()) {

@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "base/ids.h"
 #include "config/file_text.h"
 #include "config/table_reader.h"
 
@@ -148,12 +149,7 @@ std::string CommitmentId(int number, int part) {
 bool ParseStoreFile(std::string_view text, const std::string& name,
                     const Settings& settings, Program* out, Diagnostics* diags) {
   toml::table root;
-  try {
-    root = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    diags->Add(PosOf(e.source(), name), std::string(e.description()));
-    return false;
-  }
+  if (!ParseToml(text, name, &root, diags)) return false;
   Diagnostics local;
   Program p;
   p.pos = SourcePos{name, 1, 1};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/mailbox.h"
 #include "config/duration.h"
 
 namespace plazo {
@@ -12,18 +13,6 @@ Days ToDays(const toml::date& d) {
 }
 
 bool InRange(const toml::date& d) { return d.year >= 1990 && d.year <= 2100; }
-
-bool IsLocalPartChar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-    return true;
-  }
-  return std::string_view("!#$%&'*+/=?^_`{|}~.-").find(c) != std::string_view::npos;
-}
-
-bool IsDomainChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
 
 }  // namespace
 
@@ -47,27 +36,15 @@ std::string_view TypeWord(const toml::node& node) {
   }
 }
 
-bool IsEmailAddress(std::string_view text) {
-  size_t at = text.rfind('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 >= text.size()) return false;
-  std::string_view local = text.substr(0, at);
-  std::string_view domain = text.substr(at + 1);
-  if (local.size() > 64 || domain.size() > 253) return false;
-  if (!std::all_of(local.begin(), local.end(), IsLocalPartChar)) return false;
-  if (local.front() == '.' || local.back() == '.') return false;
-  if (!std::all_of(domain.begin(), domain.end(), IsDomainChar)) return false;
-  if (domain.find('.') == std::string_view::npos) return false;
-  if (domain.front() == '.' || domain.back() == '.' || domain.front() == '-') return false;
-  return domain.find("..") == std::string_view::npos;
-}
-
-bool IsSlug(std::string_view text) {
-  if (text.empty() || text.size() > 100) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(text.front())) return false;
-  return std::all_of(text.begin(), text.end(), [&](char c) {
-    return alnum(c) || c == '-' || c == '_' || c == '.';
-  });
+bool ParseToml(std::string_view text, const std::string& name, toml::table* root,
+               Diagnostics* diags) {
+  try {
+    *root = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    diags->Add(PosOf(e.source(), name), std::string(e.description()));
+    return false;
+  }
+  return true;
 }
 
 TableReader::TableReader(const toml::table& table, std::string_view file,
@@ -236,7 +213,7 @@ std::optional<std::vector<std::string>> TableReader::Emails(std::string_view key
   const toml::array& a = *table_.get(key)->as_array();
   bool ok = true;
   for (size_t i = 0; i < list->size(); ++i) {
-    if (!IsEmailAddress((*list)[i])) {
+    if (!IsQualifiedEmailAddress((*list)[i])) {
       diags_.Add(PosOf(a[i].source(), file_),
                  "'" + std::string(key) + "': \"" + (*list)[i] +
                      "\" is not an e-mail address");

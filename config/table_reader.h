@@ -45,7 +45,7 @@ class TableReader {
   std::optional<Duration> DurationValue(std::string_view key, bool allow_zero);
   // An array whose elements are all strings.
   std::optional<std::vector<std::string>> Strings(std::string_view key);
-  // An array of e-mail addresses (IsEmailAddress).
+  // An array of e-mail addresses (IsQualifiedEmailAddress, base/mailbox.h).
   std::optional<std::vector<std::string>> Emails(std::string_view key);
 
   // Where key's value is, or the table itself when key is absent.
@@ -69,10 +69,10 @@ class TableReader {
   std::vector<std::string_view> known_;
 };
 
-// "a@b.cl": one address, no display name, no spaces, a dotted domain.
-bool IsEmailAddress(std::string_view text);
-// A lowercase slug for ids and names: [a-z0-9] first, then [a-z0-9._-].
-bool IsSlug(std::string_view text);
+// Parses text, read from file name, into *root. A syntax error is added to
+// diags at its position and gives false.
+[[nodiscard]] bool ParseToml(std::string_view text, const std::string& name, toml::table* root,
+                             Diagnostics* diags);
 // The TOML type of node as a word for messages ("a string", "an integer").
 std::string_view TypeWord(const toml::node& node);
 

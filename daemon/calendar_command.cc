@@ -4,7 +4,7 @@
 
 #include "daemon/cli.h"
 #include "daemon/commands.h"
-#include "planner/calendar.h"
+#include "notifiers/calendar.h"
 
 namespace plazo {
 namespace {

@@ -38,7 +38,7 @@ int RunImport(const Options& options, std::ostream& out, std::ostream& err);
 int RunSendTest(const Options& options, std::ostream& out, std::ostream& err);
 
 // plazod calendar [--owner EMAIL]: the RFC 5545 iCalendar of the open parts
-// (planner/calendar.h), of one owner's only with --owner, on out. An owner
+// (notifiers/calendar.h), of one owner's only with --owner, on out. An owner
 // that owns no part gets an empty calendar and a warning on err.
 int RunCalendar(const Options& options, std::ostream& out, std::ostream& err);
 

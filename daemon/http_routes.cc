@@ -3,7 +3,7 @@
 #include "daemon/json_output.h"
 #include "daemon/metrics.h"
 #include "ledger/ledger.h"
-#include "planner/calendar.h"
+#include "notifiers/calendar.h"
 #include "planner/status.h"
 
 namespace plazo {

@@ -1,101 +1,23 @@
 // plazod import: a compliance report's text in, one store file out.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <ostream>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "base/atomic_file.h"
+#include "base/ids.h"
+#include "base/mailbox.h"
 #include "config/file_text.h"
-#include "config/report_import.h"
 #include "config/settings.h"
 #include "config/store.h"
-#include "config/store_writer.h"
-#include "config/table_reader.h"
 #include "config/time_text.h"
 #include "daemon/cli.h"
 #include "daemon/commands.h"
+#include "import/report_import.h"
+#include "import/store_writer.h"
 
 namespace plazo {
-namespace {
 
 namespace fs = std::filesystem;
-
-std::string Errno(std::string_view what) {
-  return std::string(what) + ": " + std::strerror(errno);
-}
-
-bool WriteAll(int fd, std::string_view text) {
-  while (!text.empty()) {
-    ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    text.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-// Replaces path with text so that readers see either the old file or the
-// whole new one, never a part: the text goes to a temporary file in the same
-// folder (hidden, so a daemon watching the store ignores it), is flushed to
-// disk, then renamed over path; the folder is synced so that the rename
-// survives a crash. The file keeps the mode of the one it replaces, else gets
-// the usual 0666 less the umask. On failure nothing is left behind.
-bool WriteFileAtomically(const std::string& path, std::string_view text, std::string* error) {
-  fs::path target(path);
-  if (!target.has_filename()) {
-    *error = "not a file name";
-    return false;
-  }
-  fs::path dir = target.parent_path();
-  if (dir.empty()) dir = ".";
-  std::string temp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
-  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) {
-    *error = Errno("cannot create a temporary file in " + dir.string());
-    return false;
-  }
-  mode_t mode;
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0) {
-    mode = st.st_mode & 07777;
-  } else {
-    mode_t mask = ::umask(0);
-    ::umask(mask);
-    mode = 0666 & ~mask;
-  }
-  std::string problem;
-  if (::fchmod(fd, mode) != 0) {
-    problem = Errno("cannot set the file mode");
-  } else if (!WriteAll(fd, text)) {
-    problem = Errno("cannot write");
-  } else if (::fsync(fd) != 0) {
-    problem = Errno("cannot flush to disk");
-  }
-  if (::close(fd) != 0 && problem.empty()) problem = Errno("cannot write");
-  if (problem.empty() && ::rename(temp.c_str(), path.c_str()) != 0) {
-    problem = Errno("cannot replace the file");
-  }
-  if (!problem.empty()) {
-    ::unlink(temp.c_str());
-    *error = problem;
-    return false;
-  }
-  int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    // The file is complete either way; a folder that cannot be synced (some
-    // file systems refuse) only weakens crash safety, so it is not an error.
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-  return true;
-}
-
-}  // namespace
 
 int RunImport(const Options& options, std::ostream& out, std::ostream& err) {
   if (options.positional.empty()) {
@@ -112,7 +34,7 @@ int RunImport(const Options& options, std::ostream& out, std::ostream& err) {
   }
   std::vector<std::string> owners;
   for (const std::string& owner : options.All("owner")) {
-    if (!IsEmailAddress(owner)) {
+    if (!IsQualifiedEmailAddress(owner)) {
       err << "plazod import: --owner \"" << owner << "\" is not an e-mail address\n";
       return kExitUsage;
     }
@@ -171,7 +93,9 @@ int RunImport(const Options& options, std::ostream& out, std::ostream& err) {
     return kExitOk;
   }
   std::string error;
-  if (!WriteFileAtomically(output, text, &error)) {
+  // A hidden temporary file beside the output, which a daemon watching the
+  // store ignores; the output keeps the mode of the file it replaces.
+  if (!WriteFileAtomically(output, text, AtomicWriteOptions{}, &error)) {
     err << output << ": " << error << "\n";
     return kExitInvalid;
   }

@@ -1,4 +1,4 @@
-// libFuzzer target for the compliance report parser (config/report_import.h).
+// libFuzzer target for the compliance report parser (import/report_import.h).
 // Besides crashes, leaks and undefined behaviour it checks the parser's
 // contract: it succeeds exactly when it reports no problem, every problem
 // names a line of the input, and whatever it accepts becomes a store file
@@ -9,10 +9,10 @@
 #include <string>
 #include <string_view>
 
-#include "config/report_import.h"
 #include "config/settings.h"
 #include "config/store.h"
-#include "config/store_writer.h"
+#include "import/report_import.h"
+#include "import/store_writer.h"
 
 namespace {
 

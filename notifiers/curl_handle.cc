@@ -1,5 +1,7 @@
 #include "notifiers/curl_handle.h"
 
+#include "base/utf8.h"
+
 namespace plazo {
 
 CurlEasy NewCurlEasy() {
@@ -28,10 +30,8 @@ std::string OneLineForLog(std::string_view text, size_t max) {
   if (begin == std::string::npos) return "";
   out = out.substr(begin, out.find_last_not_of(' ') - begin + 1);
   if (out.size() > max) {
-    out.resize(max);
     // Do not cut a UTF-8 character in two.
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xc0) == 0x80) out.pop_back();
-    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xc0) out.pop_back();
+    out.resize(Utf8Boundary(out, max));
     out += "...";
   }
   return out;

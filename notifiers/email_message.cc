@@ -6,6 +6,10 @@
 
 #include <date/tz.h>
 
+#include "base/ids.h"
+#include "base/text.h"
+#include "base/utf8.h"
+
 namespace plazo {
 namespace {
 
@@ -14,34 +18,7 @@ constexpr size_t kMaxEncodedWord = 75;  // RFC 2047 2
 constexpr std::string_view kWordStart = "=?UTF-8?Q?";
 constexpr std::string_view kWordEnd = "?=";
 
-std::string_view TrimBlanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
-
-bool IsPlainAddress(std::string_view a) {
-  if (a.empty() || a.size() > 254) return false;
-  size_t at = a.find('@');
-  if (at == 0 || at == std::string_view::npos || at + 1 >= a.size()) return false;
-  if (a.find('@', at + 1) != std::string_view::npos) return false;
-  for (char ch : a) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    if (c <= 0x20 || c >= 0x7f) return false;
-    if (std::string_view("<>()[],;:\\\"").find(ch) != std::string_view::npos) return false;
-  }
-  return true;
-}
-
-bool IsToken(std::string_view id) {
-  if (id.empty() || id.size() > 200) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
-  });
-}
 
 // RFC 5322 atext, plus the space between words of a display name.
 bool IsAtextOrSpace(char c) {
@@ -54,15 +31,6 @@ std::string Quoted(std::string_view text) {
   std::string out = "\"";
   for (char c : text) out += IsControl(static_cast<unsigned char>(c)) ? ' ' : c;
   return out + "\"";
-}
-
-// The byte length of the UTF-8 sequence starting with lead (1 for a byte
-// that cannot start one, so that broken text is still split somewhere).
-size_t Utf8Length(unsigned char lead) {
-  if (lead >= 0xf0 && lead < 0xf8) return 4;
-  if (lead >= 0xe0) return lead < 0xf0 ? 3 : 1;
-  if (lead >= 0xc0) return 2;
-  return 1;
 }
 
 // One character in RFC 2047 Q encoding. In a phrase (a display name) only
@@ -104,15 +72,17 @@ std::string EncodeWords(std::string_view text, size_t used, bool phrase) {
   std::string current;
   size_t budget = budget_for(used);
   for (size_t i = 0; i < text.size();) {
-    size_t n = std::min(Utf8Length(static_cast<unsigned char>(text[i])), text.size() - i);
-    std::string encoded = QEncode(text.substr(i, n), phrase);
+    // One character per step (one byte of broken UTF-8), so that no encoded
+    // word ends inside a character.
+    size_t start = i;
+    (void)NextCodePoint(text, &i);
+    std::string encoded = QEncode(text.substr(start, i - start), phrase);
     if (!current.empty() && current.size() + encoded.size() > budget) {
       words.push_back(std::move(current));
       current.clear();
       budget = budget_for(1);  // continuation lines start with one space
     }
     current += encoded;
-    i += n;
   }
   words.push_back(std::move(current));
   std::string out;
@@ -204,34 +174,6 @@ std::string FromHeader(const Mailbox& m) {
 }
 
 }  // namespace
-
-bool ParseMailbox(std::string_view text, Mailbox* out) {
-  text = TrimBlanks(text);
-  Mailbox m;
-  size_t open = text.rfind('<');
-  if (open == std::string_view::npos) {
-    m.address = std::string(text);
-  } else {
-    if (text.back() != '>') return false;
-    m.address = std::string(text.substr(open + 1, text.size() - open - 2));
-    std::string_view name = TrimBlanks(text.substr(0, open));
-    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
-      name = name.substr(1, name.size() - 2);
-      for (size_t i = 0; i < name.size(); ++i) {
-        if (name[i] == '\\' && i + 1 < name.size()) ++i;
-        m.name += name[i];
-      }
-    } else {
-      m.name = std::string(name);
-    }
-  }
-  if (!IsPlainAddress(m.address)) return false;
-  for (char c : m.name) {
-    if (IsControl(static_cast<unsigned char>(c))) return false;
-  }
-  *out = std::move(m);
-  return true;
-}
 
 std::string EncodeHeaderText(std::string_view text, size_t used) {
   bool plain = used + text.size() <= kMaxHeaderLine && text.find("=?") == std::string_view::npos &&
@@ -339,7 +281,7 @@ bool BuildEmailMessage(const EmailContent& content, std::string* message, std::s
   }
   std::string subject;
   for (char c : content.subject) subject += IsControl(static_cast<unsigned char>(c)) ? ' ' : c;
-  std::string_view trimmed = TrimBlanks(subject);
+  std::string_view trimmed = Trim(subject);
   const std::string domain = from.address.substr(from.address.find('@') + 1);
   // "=_" cannot occur in quoted-printable output, so no part can hold the
   // boundary by accident.

@@ -22,21 +22,10 @@
 #include <string>
 #include <string_view>
 
+#include "base/mailbox.h"  // ParseMailbox, the rule addresses must pass
 #include "config/model.h"
 
 namespace plazo {
-
-// An address with an optional display name.
-struct Mailbox {
-  std::string name;     // may be empty
-  std::string address;  // local@domain
-};
-
-// Parses "address", "Name <address>" or "\"Name\" <address>". Returns false
-// when the address is not a plain one (printable ASCII without blanks or
-// any of <>()[],;:\" and exactly one '@' with text on both sides), or the
-// name holds a control character (CR and LF included).
-bool ParseMailbox(std::string_view text, Mailbox* out);
 
 // What one message says, to whom, and when.
 struct EmailContent {
@@ -52,8 +41,8 @@ struct EmailContent {
 
 // Builds the message bytes into *message. Fails, setting *error, when from
 // or to is not a mailbox (ParseMailbox), to has a display name, or id is not
-// a token of letters, digits, '.', '_' and '-'. The result depends on
-// content alone: the same content gives the same bytes.
+// a token (IsToken, base/ids.h: letters, digits, '.', '_' and '-'). The
+// result depends on content alone: the same content gives the same bytes.
 bool BuildEmailMessage(const EmailContent& content, std::string* message, std::string* error);
 
 // The pieces, public for the tests.

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "base/text.h"
 #include "config/file_text.h"
 #include "config/time_text.h"
 #include "notifiers/builtin_templates.h"
@@ -85,17 +86,14 @@ const TemplateNames& SubjectNames() {
   return names;
 }
 
-std::string_view Trim(std::string_view s) {
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-  return s;
-}
+// What is trimmed off the ends of a line: blanks, and the CR of a file with
+// CRLF line ends.
+constexpr std::string_view kLineBlanks = " \t\r";
 
 // One line: every control character (CR and LF included) becomes a space.
 std::string OneLine(std::string_view text) {
   std::string out;
-  for (char c : Trim(text)) {
+  for (char c : Trim(text, kLineBlanks)) {
     unsigned char u = static_cast<unsigned char>(c);
     out += (u < 0x20 || u == 0x7f) ? ' ' : c;
   }
@@ -204,14 +202,14 @@ bool EmailRenderer::Load(const std::string& folder, std::string_view language, E
       std::string_view line = text.substr(start, end - start);
       ++line_no;
       start = end + 1;
-      std::string_view content = Trim(line);
+      std::string_view content = Trim(line, kLineBlanks);
       if (content.empty() || content.front() == '#') continue;
       size_t eq = line.find('=');
       if (eq == std::string_view::npos) {
         local.Add(name, line_no, 1, "expected 'key = text'");
         continue;
       }
-      std::string_view key = Trim(line.substr(0, eq));
+      std::string_view key = Trim(line.substr(0, eq), kLineBlanks);
       const PhraseSpec* spec = FindPhraseSpec(key);
       if (spec == nullptr) {
         std::vector<std::string_view> keys;
@@ -228,7 +226,7 @@ bool EmailRenderer::Load(const std::string& folder, std::string_view language, E
       while (value_at < line.size() && (line[value_at] == ' ' || line[value_at] == '\t')) {
         ++value_at;
       }
-      std::string_view value = Trim(line.substr(value_at));
+      std::string_view value = Trim(line.substr(value_at), kLineBlanks);
       Diagnostics phrase_diags;
       Template t;
       if (!Template::Parse(value, name, {spec->names, {}}, &t, &phrase_diags)) {

@@ -2,18 +2,14 @@
 
 #include <algorithm>
 
+#include "base/text.h"
+
 namespace plazo {
 namespace {
 
 constexpr std::string_view kBlockName = "items";
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsBlank(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 bool Contains(const std::vector<std::string_view>& list, std::string_view name) {
   return std::find(list.begin(), list.end(), name) != list.end();

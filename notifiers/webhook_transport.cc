@@ -4,6 +4,7 @@
 
 #include <openssl/crypto.h>
 
+#include "base/ids.h"
 #include "notifiers/signing.h"
 
 namespace plazo {
@@ -11,14 +12,6 @@ namespace {
 
 // Enough of a refusal's body to say why, short enough for a log line.
 constexpr size_t kResponseKept = 200;
-
-bool IsToken(std::string_view id) {
-  if (id.empty() || id.size() > 200) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
-  });
-}
 
 }  // namespace
 

@@ -5,19 +5,16 @@
 #include <map>
 #include <tuple>
 
+#include "base/hash.h"
 #include "config/time_text.h"
 
 namespace plazo {
 namespace {
 
-// FNV-1a, 64 bits: stable across runs and builds, which std::hash is not.
-uint64_t Fnv1a(std::string_view data, uint64_t h = 1469598103934665603ULL) {
-  for (unsigned char ch : data) {
-    h ^= ch;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+// The seed of notification ids. It is not FNV's offset basis (a digit short
+// of kFnv1aBasis), but ids are stored in ledgers and name outbox files, so it
+// stays: another seed would give every pending notification a new id.
+constexpr uint64_t kNotificationIdSeed = 1469598103934665603ULL;
 
 int Urgency(StageKind k) { return static_cast<int>(k); }
 
@@ -33,7 +30,7 @@ void Finish(Notification& n) {
   StageKind most = StageKind::kBefore;
   for (const PlannedItem& i : n.items) most = std::max(most, i.stage.kind);
   n.kind = KindName(most);
-  uint64_t h = Fnv1a(ChannelName(n.channel));
+  uint64_t h = Fnv1a(ChannelName(n.channel), kNotificationIdSeed);
   h = Fnv1a(n.destination, Fnv1a("\n", h));
   h = Fnv1a(std::to_string(n.at.time_since_epoch().count()), Fnv1a("\n", h));
   for (const PlannedItem& i : n.items) h = Fnv1a(i.key, Fnv1a("\n", h));

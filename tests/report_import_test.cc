@@ -1,5 +1,5 @@
-// plazod import: the report parser (config/report_import.h), the store
-// writer (config/store_writer.h) and the command. tests/data/reports/ holds
+// plazod import: the report parser (import/report_import.h), the store
+// writer (import/store_writer.h) and the command. tests/data/reports/ holds
 // reports, each NAME.txt beside the exact store file NAME.toml that
 // `plazod import NAME.txt` must print.
 #include <algorithm>
@@ -11,12 +11,12 @@
 #include <catch2/catch.hpp>
 
 #include "config/file_text.h"
-#include "config/report_import.h"
 #include "config/settings.h"
 #include "config/store.h"
-#include "config/store_writer.h"
 #include "config/time_text.h"
 #include "daemon/cli.h"
+#include "import/report_import.h"
+#include "import/store_writer.h"
 #include "tests/test_paths.h"
 #include "tests/test_util.h"
 

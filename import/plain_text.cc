@@ -1,44 +1,10 @@
-#include "config/plain_text.h"
+#include "import/plain_text.h"
 
 #include <algorithm>
 #include <array>
 #include <string>
 
 namespace plazo {
-
-// Decodes the code point at s[*i] and advances *i past it. Strict: overlong
-// forms, surrogates and values past U+10FFFF are invalid. On an invalid
-// sequence returns false and leaves *i alone.
-bool DecodeUtf8(std::string_view s, size_t* i, char32_t* cp) {
-  size_t p = *i;
-  unsigned char c = static_cast<unsigned char>(s[p]);
-  if (c < 0x80) {
-    *cp = c;
-    *i = p + 1;
-    return true;
-  }
-  size_t n;
-  char32_t v, min;
-  if ((c & 0xE0) == 0xC0) {
-    n = 1, v = c & 0x1F, min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 2, v = c & 0x0F, min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 3, v = c & 0x07, min = 0x10000;
-  } else {
-    return false;
-  }
-  if (n >= s.size() - p) return false;
-  for (size_t k = 1; k <= n; ++k) {
-    unsigned char d = static_cast<unsigned char>(s[p + k]);
-    if ((d & 0xC0) != 0x80) return false;
-    v = (v << 6) | (d & 0x3F);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return false;
-  *cp = v;
-  *i = p + n + 1;
-  return true;
-}
 
 // The lowercase ASCII letter a Latin letter stands for when labels are
 // matched ("Ó" -> 'o', "ñ" -> 'n'), the character itself for other ASCII, and
@@ -66,31 +32,6 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// ---------------------------------------------------------------------------
-// UTF-8
-
-
-void AppendUtf8(std::string* out, char32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-
-
-
 bool IsSpaceCodePoint(char32_t cp) {
   return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' ||
          cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
@@ -100,9 +41,13 @@ bool IsSpaceCodePoint(char32_t cp) {
 // ---------------------------------------------------------------------------
 // HTML to plain text
 
-// Named character references: the Latin-1 block in code point order from
-// U+00A0, then the others that office documents produce.
-constexpr std::array<std::string_view, 96> kLatin1Names = {
+// Named character references: U+00A0 to U+00DF in code point order, then
+// the others that office documents produce. The small letters U+00E0 to
+// U+00FE are named as their capitals 32 code points down, in lowercase
+// ("Agrave" -> "agrave", "AElig" -> "aelig", "THORN" -> "thorn"), except
+// for the two places where the blocks do not pair up: U+00F7 "divide"
+// beside U+00D7 "times", U+00FF "yuml" beside U+00DF "szlig".
+constexpr std::array<std::string_view, 64> kLatin1Names = {
     "nbsp",   "iexcl",  "cent",   "pound",  "curren", "yen",    "brvbar", "sect",
     "uml",    "copy",   "ordf",   "laquo",  "not",    "shy",    "reg",    "macr",
     "deg",    "plusmn", "sup2",   "sup3",   "acute",  "micro",  "para",   "middot",
@@ -111,18 +56,16 @@ constexpr std::array<std::string_view, 96> kLatin1Names = {
     "Egrave", "Eacute", "Ecirc",  "Euml",   "Igrave", "Iacute", "Icirc",  "Iuml",
     "ETH",    "Ntilde", "Ograve", "Oacute", "Ocirc",  "Otilde", "Ouml",   "times",
     "Oslash", "Ugrave", "Uacute", "Ucirc",  "Uuml",   "Yacute", "THORN",  "szlig",
-    "agrave", "aacute", "acirc",  "atilde", "auml",   "aring",  "aelig",  "ccedil",
-    "egrave", "eacute", "ecirc",  "euml",   "igrave", "iacute", "icirc",  "iuml",
-    "eth",    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",   "divide",
-    "oslash", "ugrave", "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml",
 };
+constexpr size_t kCapitals = 32;  // where the capital letters start in kLatin1Names
+constexpr size_t kTimes = 0x17, kSzlig = 0x1F;  // U+00D7, U+00DF: no small form
 
 struct NamedEntity {
   std::string_view name;
   char32_t cp;
 };
 
-constexpr std::array<NamedEntity, 34> kOtherEntities = {{
+constexpr std::array<NamedEntity, 36> kOtherEntities = {{
     {"amp", '&'},        {"lt", '<'},         {"gt", '>'},         {"quot", '"'},
     {"apos", '\''},      {"ndash", 0x2013},   {"mdash", 0x2014},   {"lsquo", 0x2018},
     {"rsquo", 0x2019},   {"sbquo", 0x201A},   {"ldquo", 0x201C},   {"rdquo", 0x201D},
@@ -131,7 +74,7 @@ constexpr std::array<NamedEntity, 34> kOtherEntities = {{
     {"lsaquo", 0x2039},  {"rsaquo", 0x203A},  {"OElig", 0x152},    {"oelig", 0x153},
     {"Scaron", 0x160},   {"scaron", 0x161},   {"Yuml", 0x178},     {"circ", 0x2C6},
     {"tilde", 0x2DC},    {"ensp", 0x2002},    {"emsp", 0x2003},    {"thinsp", 0x2009},
-    {"zwj", 0x200D},     {"zwnj", 0x200C},
+    {"zwj", 0x200D},     {"zwnj", 0x200C},    {"divide", 0xF7},    {"yuml", 0xFF},
 }};
 
 // What HTML makes of numeric references into the C1 range: Windows-1252.
@@ -147,6 +90,16 @@ char32_t LookupEntity(std::string_view name) {
   for (size_t k = 0; k < kLatin1Names.size(); ++k) {
     if (kLatin1Names[k] == name) return static_cast<char32_t>(0xA0 + k);
   }
+  // A small letter: its capital's name in lowercase.
+  for (size_t k = 0; k < kCapitals; ++k) {
+    std::string_view capital = kLatin1Names[kCapitals + k];
+    if (k == kTimes || k == kSzlig || capital.size() != name.size()) continue;
+    if (std::equal(capital.begin(), capital.end(), name.begin(), [](char c, char n) {
+          return (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == n;
+        })) {
+      return static_cast<char32_t>(0xE0 + k);
+    }
+  }
   for (const NamedEntity& e : kOtherEntities) {
     if (e.name == name) return e.cp;
   }
@@ -158,11 +111,11 @@ char32_t LookupEntity(std::string_view name) {
 char32_t SafeCodePoint(uint32_t v) {
   if (v >= 0x80 && v <= 0x9F) {
     char32_t w = kWindows1252[v - 0x80];
-    return w ? w : kReplacement;
+    return w ? w : kReplacementChar;
   }
   if (v == '\t' || v == '\n' || v == '\r' || v == '\f') return ' ';
   if (v == 0 || v < 0x20 || v == 0x7F || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-    return kReplacement;
+    return kReplacementChar;
   }
   return static_cast<char32_t>(v);
 }
@@ -250,11 +203,7 @@ std::string FoldSpaces(std::string_view raw) {
   out.reserve(raw.size());
   bool space = false;
   for (size_t i = 0; i < raw.size();) {
-    char32_t cp;
-    if (!DecodeUtf8(raw, &i, &cp)) {
-      cp = kReplacement;
-      ++i;
-    }
+    char32_t cp = NextCodePoint(raw, &i);
     if (cp == 0xAD || cp == 0xFEFF) continue;
     if (IsSpaceCodePoint(cp)) {
       space = !out.empty();

@@ -12,8 +12,8 @@
 // Compromiso 4") or continues the row before the break, each of its non-empty
 // cells appended to the same cell of that row with one space. Labels match in
 // any case and with or without accents.
-#ifndef PLAZO_CONFIG_REPORT_IMPORT_H_
-#define PLAZO_CONFIG_REPORT_IMPORT_H_
+#ifndef PLAZO_IMPORT_REPORT_IMPORT_H_
+#define PLAZO_IMPORT_REPORT_IMPORT_H_
 
 #include <optional>
 #include <string>
@@ -21,7 +21,7 @@
 
 #include "config/diagnostics.h"
 #include "config/model.h"
-#include "config/plain_text.h"  // HtmlToText, used by callers of the parser
+#include "import/plain_text.h"  // HtmlToText, used by callers of the parser
 
 namespace plazo {
 
@@ -66,4 +66,4 @@ std::string SlugFromName(std::string_view name);
 
 }  // namespace plazo
 
-#endif  // PLAZO_CONFIG_REPORT_IMPORT_H_
+#endif  // PLAZO_IMPORT_REPORT_IMPORT_H_

@@ -1,13 +1,10 @@
-#include "planner/ical_text.h"
+#include "notifiers/ical_text.h"
 
 #include <cstdio>
 
+#include "base/utf8.h"
+
 namespace plazo {
-namespace {
-
-bool IsUtf8Continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-}  // namespace
 
 std::string EscapeIcalText(std::string_view text) {
   std::string out;
@@ -40,8 +37,7 @@ std::string FoldIcalLine(std::string_view line) {
   // counts too, leaving 74 for content.
   size_t room = kIcalLineOctets;
   while (line.size() > room) {
-    size_t cut = room;
-    while (cut > 0 && IsUtf8Continuation(line[cut])) --cut;
+    size_t cut = Utf8Boundary(line, room);
     // Only invalid UTF-8 (a run of continuation bytes longer than a line)
     // backs off to nothing; then cutting anywhere is the best there is.
     if (cut == 0) cut = room;

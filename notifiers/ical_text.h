@@ -2,8 +2,8 @@
 // content lines, and the DATE, DATE-TIME and DURATION value spellings. Kept
 // apart from what goes into a calendar (calendar.h) because these are the
 // rules that decide whether calendar software can read the file at all.
-#ifndef PLAZO_PLANNER_ICAL_TEXT_H_
-#define PLAZO_PLANNER_ICAL_TEXT_H_
+#ifndef PLAZO_NOTIFIERS_ICAL_TEXT_H_
+#define PLAZO_NOTIFIERS_ICAL_TEXT_H_
 
 #include <string>
 #include <string_view>
@@ -47,4 +47,4 @@ std::string FormatIcalDuration(Duration d);
 
 }  // namespace plazo
 
-#endif  // PLAZO_PLANNER_ICAL_TEXT_H_
+#endif  // PLAZO_NOTIFIERS_ICAL_TEXT_H_

@@ -1,4 +1,4 @@
-#include "planner/calendar.h"
+#include "notifiers/calendar.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -8,15 +8,14 @@
 #include <date/tz.h>
 
 #include "config/time_text.h"
-#include "planner/ical_text.h"
+#include "notifiers/ical_text.h"
 #include "planner/stages.h"
 
 namespace plazo {
 namespace {
 
 // The words of the calendar in one language. Kept here rather than in the
-// e-mail templates (notifiers/) because the planner cannot depend on them,
-// and a calendar needs only a handful of phrases.
+// message templates (render.h): a calendar needs only a handful of phrases.
 struct Words {
   bool english = false;
 

@@ -17,8 +17,8 @@
 // thirty days before an all-day event's midnight. Relative triggers are the
 // form every importer reads; absolute ones are not. Two offsets that the
 // schedule lands on the same instant give one alarm, as they give one email.
-#ifndef PLAZO_PLANNER_CALENDAR_H_
-#define PLAZO_PLANNER_CALENDAR_H_
+#ifndef PLAZO_NOTIFIERS_CALENDAR_H_
+#define PLAZO_NOTIFIERS_CALENDAR_H_
 
 #include <string>
 #include <string_view>
@@ -61,4 +61,4 @@ bool OwnedBy(const Config& config, const Program& p, const Commitment& c, std::s
 
 }  // namespace plazo
 
-#endif  // PLAZO_PLANNER_CALENDAR_H_
+#endif  // PLAZO_NOTIFIERS_CALENDAR_H_

@@ -1,40 +1,15 @@
-#include "config/store_writer.h"
+#include "import/store_writer.h"
 
 #include <cstdio>
 
 #include <date/date.h>
 
+#include "base/utf8.h"
 #include "config/store.h"
 #include "config/time_text.h"
 
 namespace plazo {
 namespace {
-
-// The length of the valid UTF-8 sequence at s[i], or 0 when it is invalid
-// (overlong, surrogate, past U+10FFFF, truncated).
-size_t Utf8Length(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n;
-  char32_t v, min;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2, v = c & 0x1F, min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3, v = c & 0x0F, min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4, v = c & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (n > s.size() - i) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    unsigned char d = static_cast<unsigned char>(s[i + k]);
-    if ((d & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (d & 0x3F);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-  return n;
-}
 
 void Key(std::string& out, std::string_view key, std::string_view value) {
   out += key;
@@ -81,14 +56,8 @@ std::string TomlString(std::string_view text) {
       ++i;
       continue;
     }
-    size_t n = Utf8Length(text, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";  // U+FFFD
-      ++i;
-      continue;
-    }
-    out.append(text, i, n);
-    i += n;
+    // Valid UTF-8 comes out as it went in; each invalid byte as U+FFFD.
+    AppendUtf8(&out, NextCodePoint(text, &i));
   }
   return out + "\"";
 }

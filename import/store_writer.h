@@ -1,8 +1,8 @@
 // Writing a Program as a store file (SPEC 3.2): what `plazod import`
 // produces and admins then edit by hand, so the output is meant for people as
 // much as for ParseStoreFile, which reads it back unchanged.
-#ifndef PLAZO_CONFIG_STORE_WRITER_H_
-#define PLAZO_CONFIG_STORE_WRITER_H_
+#ifndef PLAZO_IMPORT_STORE_WRITER_H_
+#define PLAZO_IMPORT_STORE_WRITER_H_
 
 #include <string>
 #include <string_view>
@@ -27,4 +27,4 @@ std::string TomlString(std::string_view text);
 
 }  // namespace plazo
 
-#endif  // PLAZO_CONFIG_STORE_WRITER_H_
+#endif  // PLAZO_IMPORT_STORE_WRITER_H_

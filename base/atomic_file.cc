@@ -1,0 +1,87 @@
+#include "base/atomic_file.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace plazo {
+namespace {
+
+std::string Reason(int e) { return std::strerror(e); }
+
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+mode_t ModeFor(const std::string& path, const AtomicWriteOptions& options) {
+  if (options.mode) return *options.mode;
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) return st.st_mode & 07777;
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  return 0666 & ~mask;
+}
+
+}  // namespace
+
+bool SyncFolder(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ::fsync(fd) == 0;
+  int e = errno;
+  ::close(fd);
+  errno = e;
+  return ok;
+}
+
+bool WriteFileAtomically(const std::string& path, std::string_view data,
+                         const AtomicWriteOptions& options, std::string* error) {
+  size_t slash = path.rfind('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (name.empty()) {
+    *error = "not a file name: " + path;
+    return false;
+  }
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  std::string temp_dir = options.temp_dir.empty() ? dir : options.temp_dir;
+  std::string temp = temp_dir + "/." + name + ".XXXXXX";
+  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
+  if (fd < 0) {
+    *error = "cannot create a temporary file in " + temp_dir + ": " + Reason(errno);
+    return false;
+  }
+  std::string problem;
+  if (::fchmod(fd, ModeFor(path, options)) != 0) {
+    problem = "cannot set the mode of " + temp + ": " + Reason(errno);
+  } else if (!WriteAll(fd, data)) {
+    problem = "cannot write " + temp + ": " + Reason(errno);
+  } else if (::fsync(fd) != 0) {
+    problem = "cannot flush " + temp + " to disk: " + Reason(errno);
+  }
+  if (::close(fd) != 0 && problem.empty()) problem = "cannot write " + temp + ": " + Reason(errno);
+  if (problem.empty() && ::rename(temp.c_str(), path.c_str()) != 0) {
+    problem = "cannot rename " + temp + " to " + path + ": " + Reason(errno);
+  }
+  if (!problem.empty()) {
+    ::unlink(temp.c_str());
+    *error = problem;
+    return false;
+  }
+  if (!SyncFolder(dir) && options.require_dir_sync) {
+    *error = "cannot sync the folder " + dir + ": " + Reason(errno);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace plazo
