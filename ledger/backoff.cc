@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/hash.h"
+
 namespace plazo {
 namespace {
 
@@ -38,13 +40,6 @@ std::optional<Instant> NextRetry(const RetryPolicy& policy, int failures, Instan
   return std::min(retry, deadline);
 }
 
-uint64_t JitterSeed(std::string_view notification_id) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : notification_id) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
+uint64_t JitterSeed(std::string_view notification_id) { return Fnv1a(notification_id); }
 
 }  // namespace plazo
