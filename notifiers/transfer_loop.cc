@@ -1,6 +1,8 @@
 #include "notifiers/transfer_loop.h"
 
+#include <chrono>
 #include <map>
+#include <optional>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -92,12 +94,44 @@ struct TransferLoop::Impl {
     }
   }
 
+  // curl moves its timeout on nearly every socket event. Re-arming an Asio
+  // timer costs a timerfd_settime each time, so the timer is moved only
+  // when curl wants to wake sooner than it is set for; when it fires early
+  // it is set again for the time curl wants now. A timeout of 0 ("call me
+  // at once") is a post, not a timer.
   void SetTimer(long timeout_ms) {
-    timer.cancel();
-    if (timeout_ms < 0) return;
-    timer.expires_after(std::chrono::milliseconds(timeout_ms));
+    if (timeout_ms < 0) {
+      due.reset();
+      return;
+    }
+    if (timeout_ms == 0) {
+      due.reset();
+      if (timeout_posted) return;
+      timeout_posted = true;
+      asio::post(io, [this, live = alive] {
+        if (!*live) return;
+        timeout_posted = false;
+        Action(CURL_SOCKET_TIMEOUT, 0);
+      });
+      return;
+    }
+    due = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    if (armed && *armed <= *due) return;
+    ArmTimer(*due);
+  }
+
+  void ArmTimer(std::chrono::steady_clock::time_point at) {
+    armed = at;
+    timer.expires_at(at);  // cancels a wait for an older time
     timer.async_wait([this, live = alive](const boost::system::error_code& ec) {
       if (ec || !*live) return;
+      armed.reset();
+      if (!due) return;
+      if (*due > std::chrono::steady_clock::now()) {
+        ArmTimer(*due);
+        return;
+      }
+      due.reset();
       Action(CURL_SOCKET_TIMEOUT, 0);
     });
   }
@@ -135,6 +169,10 @@ struct TransferLoop::Impl {
 
   asio::io_context& io;
   asio::steady_timer timer;
+  // When curl wants socket_action(TIMEOUT), and when the timer is set for.
+  std::optional<std::chrono::steady_clock::time_point> due;
+  std::optional<std::chrono::steady_clock::time_point> armed;
+  bool timeout_posted = false;
   CURLM* multi = nullptr;
   std::map<curl_socket_t, std::shared_ptr<Socket>> sockets;
   std::map<CURL*, Done> transfers;
