@@ -23,7 +23,7 @@ struct ConfigSource {
 // Loads and validates everything source names. Every problem, of the
 // settings and of all store files, is added to diags; returns true when there
 // was none, and only then is *out replaced.
-bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags);
+[[nodiscard]] bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags);
 
 }  // namespace plazo
 

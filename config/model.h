@@ -38,7 +38,7 @@ enum class Status {
 // "en_evaluacion" etc.; the spelling used in store files and JSON output.
 std::string_view StatusName(Status s);
 // Parses the store spelling; nullopt for anything else.
-std::optional<Status> ParseStatus(std::string_view name);
+[[nodiscard]] std::optional<Status> ParseStatus(std::string_view name);
 // Every valid spelling, in declaration order, for hints and error messages.
 const std::vector<std::string_view>& StatusNames();
 
@@ -73,7 +73,7 @@ struct Schedule {
   std::set<Days> holidays;
   SourcePos pos;
 
-  bool IsWorkday(Days d) const;
+  [[nodiscard]] bool IsWorkday(Days d) const;
 };
 
 // A named webhook endpoint (SPEC 3.1 [webhook.NAME]).
@@ -156,7 +156,7 @@ struct Commitment {
   SourcePos pos;
 
   // Open parts still need evidence: not rated cumplido and nothing submitted.
-  bool IsOpen() const { return status != Status::kCumplido && !submitted; }
+  [[nodiscard]] bool IsOpen() const { return status != Status::kCumplido && !submitted; }
 };
 
 // One program report: one store file (SPEC 3.2 [program]).

@@ -26,10 +26,10 @@ Schedule BuiltinDipresSchedule(const std::string& timezone);
 // Relative paths inside it (store, state, holidays_file, secret files) are
 // resolved against the file's folder. Every problem is added to diags;
 // returns true when there was none (then *out is complete and valid).
-bool LoadSettings(const std::string& path, Settings* out, Diagnostics* diags);
+[[nodiscard]] bool LoadSettings(const std::string& path, Settings* out, Diagnostics* diags);
 
 // Parses settings from text as if read from file name; for tests and fuzzing.
-bool ParseSettings(std::string_view text, const std::string& name,
+[[nodiscard]] bool ParseSettings(std::string_view text, const std::string& name,
                    Settings* out, Diagnostics* diags);
 
 }  // namespace plazo

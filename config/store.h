@@ -13,14 +13,14 @@ namespace plazo {
 
 // Parses one store file's text as if read from file name. Adds every problem
 // to diags; returns true when there was none (then *out is valid).
-bool ParseStoreFile(std::string_view text, const std::string& name,
+[[nodiscard]] bool ParseStoreFile(std::string_view text, const std::string& name,
                     const Settings& settings, Program* out, Diagnostics* diags);
 
 // Reads every "*.toml" file of folder dir (hidden files are editor scratch and
 // are ignored; other names are not store files). A missing or unreadable
 // folder, a folder without store files and a program id used twice are errors.
 // Programs come out sorted by id. Returns true when there was no problem.
-bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
+[[nodiscard]] bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
                Diagnostics* diags);
 
 // The result of re-reading some files of a loaded store.
@@ -41,7 +41,7 @@ struct StoreUpdate {
 // whole store, at least one store file); on any problem adds it to diags,
 // returns false and leaves *old untouched. On success *old is left with
 // moved-from programs and must be discarded.
-bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Settings& settings,
+[[nodiscard]] bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Settings& settings,
                  StoreUpdate* out, Diagnostics* diags);
 
 // The canonical commitment id: "c4" for part 1, "c4-p2" otherwise.

@@ -29,24 +29,26 @@ class TableReader {
 
   // The raw node, or nullptr when absent.
   const toml::node* Get(std::string_view key);
-  // Reports "missing required key" at the table when key is absent.
+  // Reports "missing required key" at the table when key is absent, and
+  // returns whether it is present (callers that read the key next may
+  // ignore it: the diagnostic is already recorded).
   bool Require(std::string_view key);
 
-  std::optional<std::string> String(std::string_view key);
-  std::optional<bool> Bool(std::string_view key);
+  [[nodiscard]] std::optional<std::string> String(std::string_view key);
+  [[nodiscard]] std::optional<bool> Bool(std::string_view key);
   // An integer in [min, max].
-  std::optional<int64_t> Integer(std::string_view key, int64_t min, int64_t max);
+  [[nodiscard]] std::optional<int64_t> Integer(std::string_view key, int64_t min, int64_t max);
   // A TOML local date between 1990-01-01 and 2100-12-31.
-  std::optional<Days> Date(std::string_view key);
+  [[nodiscard]] std::optional<Days> Date(std::string_view key);
   // A local date or an offset date-time (a local date-time is ambiguous and
   // rejected).
-  std::optional<Due> DateOrInstant(std::string_view key);
+  [[nodiscard]] std::optional<Due> DateOrInstant(std::string_view key);
   // A duration string (duration.h); zero allowed only when allow_zero.
-  std::optional<Duration> DurationValue(std::string_view key, bool allow_zero);
+  [[nodiscard]] std::optional<Duration> DurationValue(std::string_view key, bool allow_zero);
   // An array whose elements are all strings.
-  std::optional<std::vector<std::string>> Strings(std::string_view key);
+  [[nodiscard]] std::optional<std::vector<std::string>> Strings(std::string_view key);
   // An array of e-mail addresses (IsQualifiedEmailAddress, base/mailbox.h).
-  std::optional<std::vector<std::string>> Emails(std::string_view key);
+  [[nodiscard]] std::optional<std::vector<std::string>> Emails(std::string_view key);
 
   // Where key's value is, or the table itself when key is absent.
   SourcePos Pos(std::string_view key) const;

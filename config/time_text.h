@@ -13,7 +13,7 @@
 namespace plazo {
 
 // "2025-06-30" -> that date; nullopt unless it is a valid calendar date.
-std::optional<Days> ParseIsoDate(std::string_view text);
+[[nodiscard]] std::optional<Days> ParseIsoDate(std::string_view text);
 
 // "YYYY-MM-DD".
 std::string FormatIsoDate(Days d);
@@ -21,7 +21,7 @@ std::string FormatIsoDate(Days d);
 // A command-line time: a date ("2026-11-24", meaning its first instant in
 // zone) or an RFC 3339 date-time with offset ("2026-12-01T09:00:00-03:00",
 // "...Z", fractional seconds dropped). nullopt for anything else.
-std::optional<Instant> ParseInstant(std::string_view text,
+[[nodiscard]] std::optional<Instant> ParseInstant(std::string_view text,
                                     const date::time_zone* zone);
 
 // "2026-11-24T09:00:00-03:00": the instant in zone, with its offset there.

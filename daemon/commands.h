@@ -44,16 +44,16 @@ int RunCalendar(const Options& options, std::ostream& out, std::ostream& err);
 
 // Shared by the commands: loads the configuration named by --config, --store
 // and --state, or prints every problem to err and returns false.
-bool LoadForCommand(const Options& options, Config* config, std::ostream& err);
+[[nodiscard]] bool LoadForCommand(const Options& options, Config* config, std::ostream& err);
 
 // Reads option name as a time (a date or RFC 3339, SPEC 4), defaulting to
 // now; prints a usage error and returns false when it is malformed.
-bool ReadInstantOption(const Options& options, std::string_view name, const Config& config,
+[[nodiscard]] bool ReadInstantOption(const Options& options, std::string_view name, const Config& config,
                        Instant* out, std::ostream& err);
 
 // Reads what the ledger under [daemon] state has handled, without writing
 // anything; a missing ledger is an empty one.
-bool ReadLedgerView(const Config& config, LedgerView* out, std::ostream& err);
+[[nodiscard]] bool ReadLedgerView(const Config& config, LedgerView* out, std::ostream& err);
 
 }  // namespace plazo
 

@@ -39,7 +39,7 @@ class HttpListener {
   // Listens on host:port (port 0: any free port, see port()) and answers
   // with handler, run on the io_context. Returns nullptr with *error set
   // when the address cannot be bound.
-  static std::unique_ptr<HttpListener> Start(boost::asio::io_context& io, const std::string& host,
+  [[nodiscard]] static std::unique_ptr<HttpListener> Start(boost::asio::io_context& io, const std::string& host,
                                              uint16_t port, Handler handler, std::string* error);
   // Stops listening and closes every connection.
   ~HttpListener();

@@ -28,13 +28,13 @@ struct LoadedConfig {
 
 // Loads settings, store and templates from source. Returns nullptr and adds
 // every problem to diags when any.
-std::shared_ptr<LoadedConfig> LoadConfiguration(const ConfigSource& source, Diagnostics* diags);
+[[nodiscard]] std::shared_ptr<LoadedConfig> LoadConfiguration(const ConfigSource& source, Diagnostics* diags);
 
 // current with the store files in changed re-read (a file that is gone was
 // removed), its settings and composer kept. Returns nullptr with diags set,
 // and current untouched, when a changed file is invalid. On success
 // current's programs have been moved into the result: discard current.
-std::shared_ptr<LoadedConfig> ReloadStoreFiles(LoadedConfig* current,
+[[nodiscard]] std::shared_ptr<LoadedConfig> ReloadStoreFiles(LoadedConfig* current,
                                                const std::vector<std::string>& changed,
                                                Diagnostics* diags);
 

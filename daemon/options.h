@@ -20,7 +20,7 @@ struct Options {
   std::map<std::string, std::vector<std::string>, std::less<>> values;
   std::vector<std::string> positional;
 
-  bool Has(std::string_view name) const { return values.count(name) > 0; }
+  [[nodiscard]] bool Has(std::string_view name) const { return values.count(name) > 0; }
   // The (last) value of name, or fallback.
   std::string Get(std::string_view name, std::string fallback = "") const;
   // Every value of a repeatable option.
@@ -30,7 +30,7 @@ struct Options {
 // Parses args against spec. On a problem (unknown option, missing value, an
 // option given twice that is not repeatable) sets *error to a one-line
 // message naming it, with a "did you mean" hint, and returns false.
-bool ParseOptions(const std::vector<std::string>& args,
+[[nodiscard]] bool ParseOptions(const std::vector<std::string>& args,
                   const std::vector<OptionSpec>& spec, Options* out,
                   std::string* error);
 

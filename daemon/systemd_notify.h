@@ -25,7 +25,9 @@ class SystemdNotifier {
   bool enabled() const { return fd_ >= 0; }
 
   // Sends state, e.g. "READY=1\nSTATUS=14 open". Returns false (and keeps
-  // going) when the datagram could not be sent.
+  // going) when the datagram could not be sent. Not [[nodiscard]]: the
+  // daemon runs on without a service manager listening, so callers may
+  // ignore it.
   bool Notify(std::string_view state);
 
   // "READY=1" with a status line; "RELOADING=1" with MONOTONIC_USEC as

@@ -68,12 +68,18 @@ TickReport Dispatcher::Tick(const Planner& planner, const Composer& composer, In
     }
   }
   if (tick.planned_through) planned_through_ = tick.planned_through;
+  const bool one_by_one = tick.enqueue.size() + tick.skipped.size() <= kLoggedOneByOne;
+  const auto level = one_by_one ? spdlog::level::info : spdlog::level::debug;
+  if (!one_by_one) {
+    spdlog::info("queued {} notification(s), skipped {} superseded stage(s)", tick.enqueue.size(),
+                 tick.skipped.size());
+  }
   for (const Ledger::Enqueued& e : tick.enqueue) {
-    spdlog::info("queued {} {} to {} {} with {} item(s)", e.entry.kind, e.entry.notification_id,
-                 e.entry.channel, e.entry.destination, e.items.size());
+    spdlog::log(level, "queued {} {} to {} {} with {} item(s)", e.entry.kind,
+                e.entry.notification_id, e.entry.channel, e.entry.destination, e.items.size());
   }
   for (const DeliveryRecord& r : tick.skipped) {
-    spdlog::info("skipped {} (superseded by a later stage)", r.key);
+    spdlog::log(level, "skipped {} (superseded by a later stage)", r.key);
   }
   report.queued = tick.enqueue.size();
   report.skipped = tick.skipped.size();

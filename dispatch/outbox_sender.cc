@@ -188,6 +188,17 @@ struct OutboxSender::Impl {
       // and go again later with the same ids, which SPEC 6 allows.
       spdlog::error("ledger: cannot record {} attempt(s): {}", attempts.size(), error);
     }
+    size_t delivered = 0, retried = 0;
+    for (const auto& [id, attempt] : attempts) {
+      delivered += attempt.ok;
+      retried += !attempt.ok && attempt.retry_at.has_value();
+    }
+    OneByOne one_by_one{delivered <= kLoggedOneByOne, retried <= kLoggedOneByOne};
+    if (recorded && !one_by_one.delivered) spdlog::info("delivered {} notifications", delivered);
+    if (recorded && !one_by_one.retried) {
+      spdlog::warn("{} deliveries failed and will be retried (details at log level debug)",
+                   retried);
+    }
     for (size_t i = 0; i < batch.size(); ++i) {
       Held& h = held.at(batch[i].first);
       const AttemptResult& attempt = attempts[i].second;
@@ -195,7 +206,7 @@ struct OutboxSender::Impl {
         Requeue(h, now + kLedgerRetry);
         continue;
       }
-      Count(h.entry, batch[i].second, attempt, now);
+      Count(h.entry, batch[i].second, attempt, now, one_by_one);
       if (attempt.ok || !attempt.retry_at) {
         held.erase(batch[i].first);
       } else {
@@ -210,8 +221,14 @@ struct OutboxSender::Impl {
     Pump();
   }
 
+  // Whether this flush logs its deliveries and retries one line each.
+  struct OneByOne {
+    bool delivered = true;
+    bool retried = true;
+  };
+
   void Count(const OutboxEntry& entry, const DeliveryResult& result, const AttemptResult& attempt,
-             Instant now) {
+             Instant now, OneByOne one_by_one) {
     ChannelStats& channel = entry.channel == "email" ? stats.email : stats.webhook;
     if (attempt.ok) {
       ++stats.delivered;
@@ -226,14 +243,16 @@ struct OutboxSender::Impl {
       for (size_t b = 0; b < kLatencyBuckets.size(); ++b) {
         if (latency <= kLatencyBuckets[b]) ++channel.latency_le[b];
       }
-      spdlog::info("delivered {} {} to {} ({})", entry.kind, entry.notification_id,
-                   entry.destination, result.detail);
+      spdlog::log(one_by_one.delivered ? spdlog::level::info : spdlog::level::debug,
+                  "delivered {} {} to {} ({})", entry.kind, entry.notification_id,
+                  entry.destination, result.detail);
     } else if (attempt.retry_at) {
       ++stats.retried;
       ++channel.failed_attempts;
-      spdlog::warn("attempt {} of {} to {} failed, retrying in {}s: {}", entry.attempts + 1,
-                   entry.notification_id, entry.destination, (*attempt.retry_at - now).count(),
-                   result.detail);
+      spdlog::log(one_by_one.retried ? spdlog::level::warn : spdlog::level::debug,
+                  "attempt {} of {} to {} failed, retrying in {}s: {}", entry.attempts + 1,
+                  entry.notification_id, entry.destination, (*attempt.retry_at - now).count(),
+                  result.detail);
     } else {
       ++stats.given_up;
       ++channel.failed_attempts;

@@ -32,6 +32,13 @@ class io_context;
 
 namespace plazo {
 
+// Events of one kind in one batch (a tick's queued notifications, a turn's
+// deliveries or retries) are logged one line each at info up to this many;
+// a larger burst logs one summary line at info and the single lines at
+// debug. journald drops a service's messages past 10,000 in 30 s by
+// default, and one burst of 10,000 webhooks would otherwise write 20,000.
+inline constexpr size_t kLoggedOneByOne = 10;
+
 // Upper bounds (seconds) of the delivery latency histogram's buckets.
 inline constexpr std::array<double, 10> kLatencyBuckets = {0.01, 0.05, 0.1, 0.5, 1,
                                                            5,    30,   60,  300, 3600};

@@ -55,7 +55,7 @@ struct ImportedReport {
 //   label) is kept too: observation is then that account, followed by
 //   "Observación: " and the budget office's words, so that both voices stay
 //   apart and nothing of the cell is lost.
-bool ParseReport(std::string_view text, const std::string& name,
+[[nodiscard]] bool ParseReport(std::string_view text, const std::string& name,
                  ImportedReport* out, Diagnostics* diags);
 
 // A program id from its name: accents dropped, lowercase, every run of other

@@ -34,8 +34,8 @@ class ReportParser {
   void BuildParts(const std::vector<Row>& rows, Program* p);
 
  private:
-  bool ReadCommitmentCell(const Row& row, Commitment* c);
-  bool ReadFulfilmentCell(const Row& row, Commitment* c);
+  [[nodiscard]] bool ReadCommitmentCell(const Row& row, Commitment* c);
+  [[nodiscard]] bool ReadFulfilmentCell(const Row& row, Commitment* c);
 
   ReportErrors* errors_;
   std::optional<Days> cutoff_;

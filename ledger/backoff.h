@@ -44,7 +44,7 @@ Duration RetryCap(const RetryPolicy& policy, int failures);
 // first_attempt. A retry that would land after that deadline is moved back
 // to the deadline itself, so the last attempt is made at 24 h, not up to an
 // hour before.
-std::optional<Instant> NextRetry(const RetryPolicy& policy, int failures, Instant first_attempt,
+[[nodiscard]] std::optional<Instant> NextRetry(const RetryPolicy& policy, int failures, Instant first_attempt,
                                  Instant now, uint64_t jitter_seed);
 
 // A seed for NextRetry derived from a notification id (FNV-1a, 64 bit):

@@ -48,7 +48,7 @@ enum class DeliveryState {
 // "pending", "sent", "failed", "given_up", "skipped": the stored spelling.
 std::string_view DeliveryStateName(DeliveryState state);
 // The inverse of DeliveryStateName; nullopt for any other text.
-std::optional<DeliveryState> ParseDeliveryState(std::string_view name);
+[[nodiscard]] std::optional<DeliveryState> ParseDeliveryState(std::string_view name);
 
 // One delivery key's record.
 struct DeliveryRecord {
@@ -68,7 +68,7 @@ enum class OutboxState {
 
 // "pending", "sent", "given_up".
 std::string_view OutboxStateName(OutboxState state);
-std::optional<OutboxState> ParseOutboxState(std::string_view name);
+[[nodiscard]] std::optional<OutboxState> ParseOutboxState(std::string_view name);
 
 // One notification in the outbox: one message to one destination.
 struct OutboxEntry {
@@ -139,7 +139,7 @@ class Ledger {
   // or the package does, with the right owner and mode). Returns nullptr and
   // sets *error when the folder is missing, the file is not a plazo ledger,
   // its schema version is newer than this binary knows, or SQLite fails.
-  static std::unique_ptr<Ledger> Open(const std::string& path, std::string* error);
+  [[nodiscard]] static std::unique_ptr<Ledger> Open(const std::string& path, std::string* error);
 
   // Opens the ledger at path for reading only (`plazod plan`): creates no
   // file, writes nothing, migrates nothing. When path does not exist, or is
@@ -147,7 +147,7 @@ class Ledger {
   // that as an empty ledger. Returns nullptr with *error set when the file
   // cannot be read, is not a plazo ledger, or has another schema version
   // than this binary's.
-  static std::unique_ptr<Ledger> OpenReadOnly(const std::string& path, std::string* error);
+  [[nodiscard]] static std::unique_ptr<Ledger> OpenReadOnly(const std::string& path, std::string* error);
 
   ~Ledger();
   Ledger(const Ledger&) = delete;
@@ -160,11 +160,11 @@ class Ledger {
 
   // Replaces *out with every delivery key in any state, and planned_through,
   // read in one consistent snapshot.
-  bool LoadView(LedgerView* out, std::string* error);
+  [[nodiscard]] bool LoadView(LedgerView* out, std::string* error);
   // LoadView restricted to the keys of deliveries planned at or after since:
   // all the planner's Due needs after a run up to planned_through (it only
   // looks at stages after it), and far cheaper than every key ever recorded.
-  bool LoadView(Instant since, LedgerView* out, std::string* error);
+  [[nodiscard]] bool LoadView(Instant since, LedgerView* out, std::string* error);
 
   // Writes records in one transaction, stamping recorded_at = now. A key not
   // yet in the ledger is inserted as given. A key already there keeps its
@@ -175,15 +175,15 @@ class Ledger {
   // skipped are final: in particular skipped never overwrites anything, and
   // nothing overwrites sent. A write that does not advance is ignored, not
   // an error, so replaying a batch after a crash is harmless.
-  bool Record(const std::vector<DeliveryRecord>& records, Instant now, std::string* error);
+  [[nodiscard]] bool Record(const std::vector<DeliveryRecord>& records, Instant now, std::string* error);
 
   // Finds the record of key; *out is nullopt when the key is not recorded.
-  bool FindDelivery(const std::string& key, std::optional<DeliveryRecord>* out,
+  [[nodiscard]] bool FindDelivery(const std::string& key, std::optional<DeliveryRecord>* out,
                     std::string* error);
 
   // Sets planned_through to t (see LedgerView); read back through LoadView.
   // Plain assignment: the caller decides whether it may move backwards.
-  bool SetPlannedThrough(Instant t, std::string* error);
+  [[nodiscard]] bool SetPlannedThrough(Instant t, std::string* error);
 
   // --- Outbox ---
 
@@ -198,7 +198,7 @@ class Ledger {
   // crashed before noting its own progress may enqueue again. Errors: an
   // empty notification id, a channel other than "email" or "webhook", and
   // database errors.
-  bool Enqueue(const OutboxEntry& entry, const std::vector<DeliveryRecord>& items, Instant now,
+  [[nodiscard]] bool Enqueue(const OutboxEntry& entry, const std::vector<DeliveryRecord>& items, Instant now,
                std::string* error);
 
   // One entry with its items, for EnqueueAll.
@@ -228,7 +228,7 @@ class Ledger {
   // Replaces *out with at most limit pending entries whose next_attempt_at
   // is at or before now, longest overdue first (by next_attempt_at, then
   // created_at, then id).
-  bool DueEntries(Instant now, size_t limit, std::vector<OutboxEntry>* out, std::string* error);
+  [[nodiscard]] bool DueEntries(Instant now, size_t limit, std::vector<OutboxEntry>* out, std::string* error);
 
   // Replaces *out with every pending entry, in DueEntries' order, whenever
   // due: what a restarted daemon still has to deliver. Payloads are left
@@ -244,10 +244,10 @@ class Ledger {
 
   // Sets *out to the earliest next_attempt_at of any pending entry, or
   // nullopt when nothing is pending: when the sender must wake next.
-  bool NextAttempt(std::optional<Instant>* out, std::string* error);
+  [[nodiscard]] bool NextAttempt(std::optional<Instant>* out, std::string* error);
 
   // Finds one entry by id, in any state; *out is nullopt when there is none.
-  bool FindEntry(const std::string& notification_id, std::optional<OutboxEntry>* out,
+  [[nodiscard]] bool FindEntry(const std::string& notification_id, std::optional<OutboxEntry>* out,
                  std::string* error);
 
   // Logs one attempt at now and applies its outcome, in one transaction:
@@ -259,25 +259,25 @@ class Ledger {
   // attempts grows by one in every case. An entry already sent or given up
   // keeps its state (the attempt is still logged). Error: no entry with this
   // id.
-  bool RecordAttempt(const std::string& notification_id, const AttemptResult& result,
+  [[nodiscard]] bool RecordAttempt(const std::string& notification_id, const AttemptResult& result,
                      Instant now, std::string* error);
 
   // RecordAttempt for each (notification id, result), all in one
   // transaction: one sync to disk for every transfer that finished in one
   // turn of the event loop. Either all are recorded or none.
-  bool RecordAttempts(const std::vector<std::pair<std::string, AttemptResult>>& attempts,
+  [[nodiscard]] bool RecordAttempts(const std::vector<std::pair<std::string, AttemptResult>>& attempts,
                       Instant now, std::string* error);
 
   // Replaces *out with the attempt log of one entry, oldest first.
-  bool Attempts(const std::string& notification_id, std::vector<AttemptRecord>* out,
+  [[nodiscard]] bool Attempts(const std::string& notification_id, std::vector<AttemptRecord>* out,
                 std::string* error);
 
   // Counts outbox entries by state.
-  bool Counts(LedgerCounts* out, std::string* error);
+  [[nodiscard]] bool Counts(LedgerCounts* out, std::string* error);
 
   // Replaces *out with every given-up entry, most recently created first,
   // for `plazod status`.
-  bool GivenUp(std::vector<OutboxEntry>* out, std::string* error);
+  [[nodiscard]] bool GivenUp(std::vector<OutboxEntry>* out, std::string* error);
 
   // Fills *out from the outbox: counts, failing and given-up entries, the
   // failing ones without their payloads.
@@ -289,14 +289,14 @@ class Ledger {
   // The error text for a failed SQLite call while doing what.
   std::string Failure(std::string_view what) const;
   // Sets *error and returns false when the ledger is read-only.
-  bool CheckWritable(std::string_view what, std::string* error) const;
+  [[nodiscard]] bool CheckWritable(std::string_view what, std::string* error) const;
 
   // The steps of the writes above, each run inside the caller's
   // transaction; false on a database error (the caller rolls back).
-  bool CheckEnqueue(const std::vector<Enqueued>& batch, std::string* error) const;
-  bool InsertEntries(const std::vector<Enqueued>& batch, Instant now);
-  bool InsertRecords(const std::vector<DeliveryRecord>& records, Instant now);
-  bool WritePlannedThrough(Instant t);
+  [[nodiscard]] bool CheckEnqueue(const std::vector<Enqueued>& batch, std::string* error) const;
+  [[nodiscard]] bool InsertEntries(const std::vector<Enqueued>& batch, Instant now);
+  [[nodiscard]] bool InsertRecords(const std::vector<DeliveryRecord>& records, Instant now);
+  [[nodiscard]] bool WritePlannedThrough(Instant t);
 
   sqlite3* db_;
   std::string path_;

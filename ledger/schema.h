@@ -33,7 +33,7 @@ int LedgerSchemaVersion();
 inline constexpr int kLedgerApplicationId = 0x706c617a;
 
 // Reads PRAGMA user_version of db into *version.
-bool ReadSchemaVersion(sqlite3* db, int* version, std::string* error);
+[[nodiscard]] bool ReadSchemaVersion(sqlite3* db, int* version, std::string* error);
 
 // Brings db to the last version of migrations, which must be numbered 1, 2,
 // ... without gaps. Each pending migration runs in its own BEGIN IMMEDIATE
@@ -47,7 +47,7 @@ bool ReadSchemaVersion(sqlite3* db, int* version, std::string* error);
 // - the database is at version 0 but already has tables: it is not an empty
 //   database but some other program's file;
 // - a migration's SQL fails.
-bool Migrate(sqlite3* db, const std::vector<Migration>& migrations, std::string* error);
+[[nodiscard]] bool Migrate(sqlite3* db, const std::vector<Migration>& migrations, std::string* error);
 
 }  // namespace plazo
 

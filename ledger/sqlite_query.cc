@@ -43,7 +43,9 @@ std::string Query::ColumnBytes(int i) const {
 }
 
 Transaction::~Transaction() {
-  if (open_ && !sqlite3_get_autocommit(db_)) Query(rollback_).Run();
+  // A rollback that fails leaves SQLite to roll back when the connection
+  // closes; there is nothing more to do here.
+  if (open_ && !sqlite3_get_autocommit(db_)) (void)Query(rollback_).Run();
 }
 
 bool Transaction::Begin() {

@@ -42,11 +42,11 @@ class Query {
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int Step();
   // Runs a statement that returns no rows.
-  bool Run() { return Step() == SQLITE_DONE; }
+  [[nodiscard]] bool Run() { return Step() == SQLITE_DONE; }
 
   int64_t ColumnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
   Instant ColumnTime(int i) const { return Instant(Duration(ColumnInt(i))); }
-  bool ColumnIsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+  [[nodiscard]] bool ColumnIsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
   // A text or blob column's bytes; NULL reads as "".
   std::string ColumnBytes(int i) const;
 
@@ -70,9 +70,9 @@ class Transaction {
   Transaction& operator=(const Transaction&) = delete;
 
   // False on error (e.g. the database stayed locked past the busy timeout).
-  bool Begin();
+  [[nodiscard]] bool Begin();
   // False on error; the transaction then stays open until rolled back.
-  bool Commit();
+  [[nodiscard]] bool Commit();
 
  private:
   sqlite3* db_;
@@ -84,15 +84,15 @@ class Transaction {
 
 // Runs sql, one or more statements without parameters or results.
 // Returns false and sets *error (SQLite's message) on failure.
-bool Exec(sqlite3* db, const std::string& sql, std::string* error);
+[[nodiscard]] bool Exec(sqlite3* db, const std::string& sql, std::string* error);
 
 // Runs sql, a statement whose first row holds an integer, into *out.
 // Returns false and sets *error on failure or when there is no row.
-bool QueryInt(sqlite3* db, const char* sql, int64_t* out, std::string* error);
+[[nodiscard]] bool QueryInt(sqlite3* db, const char* sql, int64_t* out, std::string* error);
 
 // Runs sql, a statement whose first row holds a text, into *out.
 // Returns false and sets *error on failure or when there is no row.
-bool QueryText(sqlite3* db, const char* sql, std::string* out, std::string* error);
+[[nodiscard]] bool QueryText(sqlite3* db, const char* sql, std::string* out, std::string* error);
 
 // Rolls back the open transaction of db, if there is one. After some errors
 // (SQLITE_FULL, I/O errors) SQLite has rolled back already.

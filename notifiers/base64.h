@@ -15,7 +15,7 @@ std::string Base64Encode(std::string_view data);
 // Decodes base64 text (padding required, no line breaks or blanks). Returns
 // false, leaving *out unspecified, on any character outside the alphabet or
 // a length that is not a multiple of four.
-bool Base64Decode(std::string_view text, std::string* out);
+[[nodiscard]] bool Base64Decode(std::string_view text, std::string* out);
 
 }  // namespace plazo
 

@@ -57,7 +57,7 @@ std::string RenderCalendar(const Config& config, const CalendarOptions& options)
 // owners in program p (Config::OwnersFor), ignoring ASCII case, as e-mail
 // domains are case-insensitive and stores are typed by hand. An empty owner
 // matches every part.
-bool OwnedBy(const Config& config, const Program& p, const Commitment& c, std::string_view owner);
+[[nodiscard]] bool OwnedBy(const Config& config, const Program& p, const Commitment& c, std::string_view owner);
 
 }  // namespace plazo
 

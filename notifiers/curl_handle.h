@@ -27,7 +27,7 @@ using CurlList = std::unique_ptr<curl_slist, CurlListDeleter>;
 CurlEasy NewCurlEasy();
 
 // Appends item to *list. Returns false when libcurl is out of memory.
-bool AppendToList(CurlList* list, const std::string& item);
+[[nodiscard]] bool AppendToList(CurlList* list, const std::string& item);
 
 // A peer's reply made fit for one log line: control characters become
 // spaces, blanks at both ends go, and at most max bytes stay ("..." marks a

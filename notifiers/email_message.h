@@ -43,7 +43,7 @@ struct EmailContent {
 // or to is not a mailbox (ParseMailbox), to has a display name, or id is not
 // a token (IsToken, base/ids.h: letters, digits, '.', '_' and '-'). The
 // result depends on content alone: the same content gives the same bytes.
-bool BuildEmailMessage(const EmailContent& content, std::string* message, std::string* error);
+[[nodiscard]] bool BuildEmailMessage(const EmailContent& content, std::string* message, std::string* error);
 
 // The pieces, public for the tests.
 

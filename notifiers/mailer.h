@@ -49,7 +49,7 @@ std::string SenderFor(const Settings& settings);
 // the SMTP password cannot be read (the error never holds it). Sets
 // *warning, for the caller to log, when settings turn off TLS certificate
 // verification; clears it otherwise.
-std::unique_ptr<Mailer> MakeMailer(const Settings& settings, std::string* warning,
+[[nodiscard]] std::unique_ptr<Mailer> MakeMailer(const Settings& settings, std::string* warning,
                                    std::string* error);
 
 }  // namespace plazo

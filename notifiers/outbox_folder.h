@@ -31,7 +31,7 @@ class OutboxFolder : public Mailer {
   // a permission fixed later), except an id that is not a safe file name
   // (letters, digits, '.', '_', '-', not starting with '.'): permanent.
   // The detail of a success names the file.
-  DeliveryResult Send(const OutgoingEmail& mail) override;
+  [[nodiscard]] DeliveryResult Send(const OutgoingEmail& mail) override;
 
   // "outbox folder <state>/outbox".
   std::string Describe() const override;

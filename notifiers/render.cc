@@ -187,7 +187,8 @@ bool EmailRenderer::Load(const std::string& folder, std::string_view language, E
                           &local)) {
       continue;
     }
-    Template::Parse(text, name, f.names, f.target, &local);
+    // A template that does not parse leaves its diagnostics in local.
+    (void)Template::Parse(text, name, f.names, f.target, &local);
   }
 
   // Phrases: the built-in file, then the admin's phrases over it.

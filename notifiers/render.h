@@ -33,7 +33,7 @@ struct RenderedEmail {
 class EmailRenderer {
  public:
   // The languages with built-in templates: "es" and "en".
-  static bool IsLanguage(std::string_view language);
+  [[nodiscard]] static bool IsLanguage(std::string_view language);
 
   // The built-in templates of language ("es" or "en"; anything else gets
   // "es"). Cannot fail: the built-ins are checked by the test suite.
@@ -46,7 +46,7 @@ class EmailRenderer {
   // phrase, a malformed line, a months phrase without twelve names) is
   // added to diags as file:line:col; returns true, and only then replaces
   // *out, when there was none.
-  static bool Load(const std::string& folder, std::string_view language, EmailRenderer* out,
+  [[nodiscard]] static bool Load(const std::string& folder, std::string_view language, EmailRenderer* out,
                    Diagnostics* diags);
 
   // The digest for n. Items are shown in n's order: the planner puts overdue

@@ -17,7 +17,7 @@ namespace plazo {
 // file cannot be read (missing, a folder, no permission, over 64 KiB), the
 // variable is unset, or the secret is empty. *error names the file or the
 // variable and the reason, and never contains any of the secret's bytes.
-bool LoadSecret(const std::string& path, const std::string& env, std::string* secret,
+[[nodiscard]] bool LoadSecret(const std::string& path, const std::string& env, std::string* secret,
                 std::string* error);
 
 }  // namespace plazo

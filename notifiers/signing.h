@@ -26,12 +26,12 @@ struct WebhookSignature {
 // Webhooks convention), else the bytes themselves. Fails, with an *error
 // that does not quote the secret, when the base64 is malformed or the key
 // is empty.
-bool WebhookKeyFromSecret(std::string_view secret, std::string* key, std::string* error);
+[[nodiscard]] bool WebhookKeyFromSecret(std::string_view secret, std::string* key, std::string* error);
 
 // Reads hook's secret (secret_file or secret_env; secret.h) and derives its
 // key. *error names the webhook and where its secret was looked for, never
 // the secret.
-bool LoadWebhookKey(const Webhook& hook, std::string* key, std::string* error);
+[[nodiscard]] bool LoadWebhookKey(const Webhook& hook, std::string* key, std::string* error);
 
 // Signs body as delivery id at timestamp with key.
 WebhookSignature SignWebhook(std::string_view key, std::string_view id, Instant timestamp,

@@ -31,7 +31,7 @@ namespace plazo {
 // RCPT or DATA are permanent (RFC 5321: the message or address is refused);
 // a refused login, TLS and certificate problems, 4xx replies, timeouts and
 // connection errors are retried, since an admin or the network can fix them.
-DeliveryResult ClassifySmtp(long smtp_code, CURLcode code);
+[[nodiscard]] DeliveryResult ClassifySmtp(long smtp_code, CURLcode code);
 
 class SmtpTransport : public Mailer {
  public:
@@ -39,7 +39,7 @@ class SmtpTransport : public Mailer {
   // for settings. Returns nullptr with *error set when the password cannot
   // be read, from is not a mailbox, or libcurl cannot be set up; *error
   // never holds the password.
-  static std::unique_ptr<SmtpTransport> Create(const EmailSettings& settings, std::string* error);
+  [[nodiscard]] static std::unique_ptr<SmtpTransport> Create(const EmailSettings& settings, std::string* error);
 
   ~SmtpTransport() override;
   SmtpTransport(const SmtpTransport&) = delete;
@@ -53,7 +53,7 @@ class SmtpTransport : public Mailer {
   // mail.recipient. The bytes are copied. Returns false with *error set
   // when the recipient is not a plain address (nothing is prepared then).
   // Call only between transfers.
-  bool Prepare(const OutgoingEmail& mail, std::string* error);
+  [[nodiscard]] bool Prepare(const OutgoingEmail& mail, std::string* error);
 
   // The easy handle, for a curl multi; owned by this transport, which must
   // outlive the transfer.
@@ -61,10 +61,10 @@ class SmtpTransport : public Mailer {
 
   // The outcome of the transfer Prepare set up, which ended with code: the
   // detail names curl's error and the server's last reply.
-  DeliveryResult Finish(CURLcode code);
+  [[nodiscard]] DeliveryResult Finish(CURLcode code);
 
   // Prepare, curl_easy_perform, Finish.
-  DeliveryResult Send(const OutgoingEmail& mail) override;
+  [[nodiscard]] DeliveryResult Send(const OutgoingEmail& mail) override;
 
   // The relay's URL, without any user or password in it.
   std::string Describe() const override;

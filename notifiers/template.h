@@ -39,7 +39,7 @@ class Template {
   // A block tag alone on its line ("{{#items}}" with nothing but blanks
   // around it) takes the whole line with it, so templates can put block tags
   // on lines of their own without leaving blank lines in the output.
-  static bool Parse(std::string_view text, const std::string& file, const TemplateNames& names,
+  [[nodiscard]] static bool Parse(std::string_view text, const std::string& file, const TemplateNames& names,
                     Template* out, Diagnostics* diags);
 
   // The text with each {{name}} replaced by values[name] (nothing when it is

@@ -34,7 +34,7 @@ class TransferLoop {
   // runs once, on the io_context, after the handle has been removed from the
   // loop, so it may clean up or reuse the handle. Returns false (done not
   // called) when curl refuses the handle.
-  bool Start(CURL* easy, Done done);
+  [[nodiscard]] bool Start(CURL* easy, Done done);
 
   // Removes easy if it is still running; its Done is not called.
   void Abort(CURL* easy);

@@ -28,18 +28,18 @@ namespace plazo {
 // without a response, TLS failures) are retried; any other status (other
 // 4xx, and 3xx since redirects are not followed for a signed POST) is
 // permanent, and so is a URL curl cannot use. A pure function.
-DeliveryResult ClassifyHttp(long http_status, CURLcode code);
+[[nodiscard]] DeliveryResult ClassifyHttp(long http_status, CURLcode code);
 
 class WebhookTransport {
  public:
   // Loads hook's secret (signing.h) and sets up a handle for its URL.
   // Returns nullptr with *error set when the secret cannot be read or is
   // malformed, or libcurl cannot be set up; *error never holds the secret.
-  static std::unique_ptr<WebhookTransport> Create(const Webhook& hook, std::string* error);
+  [[nodiscard]] static std::unique_ptr<WebhookTransport> Create(const Webhook& hook, std::string* error);
 
   // Create with hook's key already loaded (LoadWebhookKey): the daemon
   // reads each secret once per configuration, not once per transfer.
-  static std::unique_ptr<WebhookTransport> Create(const Webhook& hook, std::string key,
+  [[nodiscard]] static std::unique_ptr<WebhookTransport> Create(const Webhook& hook, std::string key,
                                                   std::string* error);
 
   // Points this transport, between transfers, at another endpoint with its
@@ -59,7 +59,7 @@ class WebhookTransport {
   // kept by the transport. Returns false with *error set when id is not a
   // token of letters, digits, '.', '_' and '-' (nothing is prepared then).
   // Call only between transfers.
-  bool Prepare(std::string_view id, Instant timestamp, std::string body, std::string* error);
+  [[nodiscard]] bool Prepare(std::string_view id, Instant timestamp, std::string body, std::string* error);
 
   // The easy handle, for a curl multi; owned by this transport, which must
   // outlive the transfer.
@@ -68,10 +68,10 @@ class WebhookTransport {
   // The outcome of the transfer Prepare set up, which ended with code
   // (ClassifyHttp), its detail completed with the start of the response
   // body when the receiver refused.
-  DeliveryResult Finish(CURLcode code);
+  [[nodiscard]] DeliveryResult Finish(CURLcode code);
 
   // Prepare, curl_easy_perform, Finish; an id Prepare refuses is permanent.
-  DeliveryResult Send(std::string_view id, Instant timestamp, std::string body);
+  [[nodiscard]] DeliveryResult Send(std::string_view id, Instant timestamp, std::string body);
 
  private:
   WebhookTransport() = default;

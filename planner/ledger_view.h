@@ -23,7 +23,7 @@ struct LedgerView {
   // skipped); catch-up only looks after it. Absent before the first run.
   std::optional<Instant> planned_through;
 
-  bool Handled(const std::string& key) const { return handled.count(key) > 0; }
+  [[nodiscard]] bool Handled(const std::string& key) const { return handled.count(key) > 0; }
 };
 
 }  // namespace plazo

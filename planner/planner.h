@@ -95,7 +95,7 @@ class Planner {
   DuePlan Due(Instant now, const LedgerView& ledger) const;
 
   // The earliest stage instant strictly after t, if any: when to wake next.
-  std::optional<Instant> NextInstant(Instant t) const;
+  [[nodiscard]] std::optional<Instant> NextInstant(Instant t) const;
 
   // How many (part, stage) instants the index holds.
   size_t size() const { return events_.size(); }
@@ -116,7 +116,7 @@ class Planner {
 
   // The order of a full build: by instant, then program and part, so the
   // index does not depend on how the store was read.
-  static bool InIndexOrder(const Event& a, const Event& b);
+  [[nodiscard]] static bool InIndexOrder(const Event& a, const Event& b);
 
   // Appends the stages of program pi of config_ to out.
   void AddProgram(uint32_t pi, std::vector<Event>& out) const;
