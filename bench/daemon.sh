@@ -11,13 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 idle="${1:-60}"
-cmake --preset release >/dev/null
-cmake --build --preset release --target plazod >/dev/null
-work="$(mktemp -d)"
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-plazod="$PWD/build/release/plazod"
+source bench/lib.sh
 
 wait_log() {  # wait_log FILE PATTERN: until PATTERN appears in FILE (30 s at most)
   for _ in $(seq 300); do grep -aq "$2" "$1" && return 0; sleep 0.1; done

@@ -122,6 +122,14 @@ wait_count() {
 }
 nth_time() { sort -n | sed -n "${n}p"; }  # the n-th smallest of a column of times
 rate() { awk -v n="$n" -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", n / (b - a) }'; }
+# toml_list KEY FORMAT: KEY = ["FORMAT of 1", ..., "FORMAT of n"]
+toml_list() {
+  awk -v n="$n" -v key="$1" -v fmt="$2" 'BEGIN {
+    printf "%s = [", key
+    for (i = 1; i <= n; i++) printf "%s\"" fmt "\"", (i > 1 ? ", " : ""), i
+    print "]"
+  }'
+}
 
 # nginx: two workers, keep-alive without a per-connection request cap, one
 # access log per client, unbuffered: a buffered log (flush=1s) was seen
@@ -265,13 +273,7 @@ name = "Programa de prueba de carga"
 ministry = "MINISTERIO DE PRUEBAS"
 service = "SERVICIO DE PRUEBAS"
 EOF
-    if [ "$2" = webhook ]; then
-      awk -v n="$n" 'BEGIN {
-        printf "webhooks = ["
-        for (i = 1; i <= n; i++) printf "%s\"w%05d\"", (i > 1 ? ", " : ""), i
-        print "]"
-      }'
-    fi
+    if [ "$2" = webhook ]; then toml_list webhooks 'w%05d'; fi
     cat <<EOF
 
 [[commitment]]
@@ -283,13 +285,7 @@ verification = "Informe de prueba."
 due = $3
 status = "pendiente"
 EOF
-    if [ "$2" = email ]; then
-      awk -v n="$n" 'BEGIN {
-        printf "owners = ["
-        for (i = 1; i <= n; i++) printf "%s\"o%05d@bench.invalid\"", (i > 1 ? ", " : ""), i
-        print "]"
-      }'
-    fi
+    if [ "$2" = email ]; then toml_list owners 'o%05d@bench.invalid'; fi
   } >"$f.tmp"
   mv "$f.tmp" "$f"
 }

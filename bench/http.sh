@@ -7,12 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
-cmake --preset release >/dev/null
-cmake --build --preset release --target plazod >/dev/null
-work="$(mktemp -d)"
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+source bench/lib.sh
 sed -e "s|^store = \"store\"|store = \"$PWD/examples/store\"|" \
     -e "s|^state = .*|state = \"$work/state\"|" \
     -e "s|secrets/equipo-pil|$PWD/examples/secrets/equipo-pil|" examples/plazod.toml > "$work/plazod.toml"
