@@ -8,9 +8,9 @@
 //   retry state, and a log of every attempt.
 //
 // The rule that makes "kill -9 loses nothing" true: a notification and its
-// deliveries are committed to disk in one transaction (Enqueue) before any
-// byte goes out, and each attempt's outcome is committed in one transaction
-// (RecordAttempt) after. A crash in between leaves the entry pending, so it
+// deliveries are committed to disk in one transaction (Enqueue, or a whole
+// planning tick with CommitTick) before any byte goes out, and each
+// attempt's outcome is committed in one transaction (RecordAttempts) after. A crash in between leaves the entry pending, so it
 // is sent again with the same id: only a delivery in flight may repeat.
 //
 // The ledger never reads the clock: every time it stores is passed in, so

@@ -10,10 +10,11 @@
 //
 // One SmtpTransport owns one curl easy handle and reuses it, and with it the
 // SMTP connection (TLS and AUTH done once), for message after message. The
-// asynchronous sender drives the handle itself: Prepare, add handle() to a
-// curl multi, and call Finish with the transfer's result; the blocking Send
-// does the same with curl_easy_perform, for `plazod send-test` and tests.
-// This header includes curl.h: include it only where transfers are driven.
+// daemon's e-mail channel (dispatch/channels.h) drives the handle itself:
+// Prepare, add handle() to a curl multi, and call Finish with the
+// transfer's result; the blocking Send does the same with
+// curl_easy_perform, for `plazod send-test` and tests. This header includes
+// curl.h: include it only where transfers are driven.
 #ifndef PLAZO_NOTIFIERS_SMTP_TRANSPORT_H_
 #define PLAZO_NOTIFIERS_SMTP_TRANSPORT_H_
 

@@ -2,12 +2,13 @@
 // Content-Type: application/json, the three Standard Webhooks headers
 // (signing.h), the endpoint's timeout, and a kept-alive connection.
 //
-// One WebhookTransport serves one endpoint ([webhook.NAME]) and owns one
-// curl easy handle, reused request after request so the connection (and
-// its TLS session) stays open. The asynchronous sender drives the handle:
-// Prepare, add handle() to a curl multi, then Finish with the transfer's
-// result; the blocking Send does the same with curl_easy_perform, for
-// `plazod send-test` and tests. This header includes curl.h: include it
+// One WebhookTransport serves one endpoint ([webhook.NAME]) at a time
+// (Retarget points it at another) and owns one curl easy handle, reused
+// request after request so the connection (and its TLS session) stays
+// open. The daemon's webhook channel (dispatch/channels.h) drives the
+// handle: Prepare, add handle() to a curl multi, then Finish with the
+// transfer's result; the blocking Send does the same with
+// curl_easy_perform, for `plazod send-test` and tests. This header includes curl.h: include it
 // only where transfers are driven.
 #ifndef PLAZO_NOTIFIERS_WEBHOOK_TRANSPORT_H_
 #define PLAZO_NOTIFIERS_WEBHOOK_TRANSPORT_H_
