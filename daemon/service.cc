@@ -18,6 +18,7 @@
 #include "daemon/log.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/wall_timer.h"
+#include "dispatch/attempt_writer.h"
 #include "dispatch/channels.h"
 #include "dispatch/dispatcher.h"
 #include "dispatch/outbox_sender.h"
@@ -62,7 +63,12 @@ class Service {
       spdlog::error("{}", error);
       return 1;
     }
-    sender_ = std::make_unique<OutboxSender>(io_, *ledger_, Now);
+    writer_ = AttemptWriter::Open(io_, ledger_->path(), &error);
+    if (!writer_) {
+      spdlog::error("{}", error);
+      return 1;
+    }
+    sender_ = std::make_unique<OutboxSender>(io_, *ledger_, Now, writer_.get());
     dispatcher_ = std::make_unique<Dispatcher>(*ledger_, *sender_);
     if (!dispatcher_->Start(Now(), &error) || !sender_->Load(&error)) {
       spdlog::error("{}", error);
@@ -260,6 +266,7 @@ class Service {
   SystemdNotifier notify_;
   Channels channels_;  // before the sender, which holds its transports
   std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<AttemptWriter> writer_;  // before the sender, which uses it
   std::unique_ptr<OutboxSender> sender_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<FileWatcher> watcher_;

@@ -13,6 +13,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "dispatch/attempt_writer.h"
 #include "ledger/backoff.h"
 
 namespace plazo {
@@ -27,8 +28,8 @@ constexpr Duration kLedgerRetry = std::chrono::minutes(1);
 }  // namespace
 
 struct OutboxSender::Impl {
-  Impl(asio::io_context& io_context, Ledger& l, Clock c)
-      : io(io_context), ledger(l), clock(std::move(c)), wake(io_context) {}
+  Impl(asio::io_context& io_context, Ledger& l, Clock c, AttemptWriter* w)
+      : io(io_context), ledger(l), clock(std::move(c)), wake(io_context), writer(w) {}
 
   // Waiting entries in DueEntries' order: longest overdue first.
   using WaitKey = std::tuple<Instant, Instant, std::string>;  // due, created, id
@@ -62,6 +63,8 @@ struct OutboxSender::Impl {
   // Attempts finished in this turn of the event loop, committed together.
   std::vector<std::pair<std::string, DeliveryResult>> finished;
   bool flush_posted = false;
+  AttemptWriter* writer = nullptr;  // null: attempts are recorded in place
+  bool writing = false;             // a batch is with the writer
   OutboxSenderStats stats;
   bool draining = false;
   std::function<void()> drained;
@@ -161,9 +164,12 @@ struct OutboxSender::Impl {
     });
   }
 
+  // Records the finished attempts: on the writer's thread when there is
+  // one (the loop goes on sending meanwhile), else here. One batch at a
+  // time; what finishes meanwhile waits for the next.
   void Flush() {
     flush_posted = false;
-    if (finished.empty()) return;
+    if (finished.empty() || writing) return;
     std::vector<std::pair<std::string, DeliveryResult>> batch;
     batch.swap(finished);
     Instant now = clock();
@@ -181,8 +187,30 @@ struct OutboxSender::Impl {
       }
       attempts.emplace_back(id, std::move(attempt));
     }
+    if (writer != nullptr) {
+      writing = true;
+      auto copy = attempts;
+      writer->Write(std::move(copy), now,
+                    [this, live = alive, batch = std::move(batch), attempts = std::move(attempts),
+                     now](bool ok, const std::string& error) {
+                      if (!*live) return;
+                      writing = false;
+                      Recorded(batch, attempts, now, ok, error);
+                    });
+      // Places freed by the finished transfers need not wait for the disk.
+      if (!draining) Pump();
+      return;
+    }
     std::string error;
-    bool recorded = ledger.RecordAttempts(attempts, now, &error);
+    bool ok = ledger.RecordAttempts(attempts, now, &error);
+    Recorded(batch, attempts, now, ok, error);
+  }
+
+  // What follows the recording of one batch: counters, logs, and each
+  // entry done or waiting for its retry.
+  void Recorded(const std::vector<std::pair<std::string, DeliveryResult>>& batch,
+                const std::vector<std::pair<std::string, AttemptResult>>& attempts, Instant now,
+                bool recorded, const std::string& error) {
     if (!recorded) {
       // The attempts happened but are not on disk: the entries stay pending
       // and go again later with the same ids, which SPEC 6 allows.
@@ -214,6 +242,7 @@ struct OutboxSender::Impl {
         Requeue(h, *attempt.retry_at);
       }
     }
+    if (!finished.empty()) Flush();
     if (draining) {
       MaybeDrained();
       return;
@@ -281,15 +310,15 @@ struct OutboxSender::Impl {
   }
 
   void MaybeDrained() {
-    if (transfers > 0 || !finished.empty() || !drained) return;
+    if (transfers > 0 || !finished.empty() || writing || !drained) return;
     auto done = std::move(drained);
     drained = nullptr;
     asio::post(io, std::move(done));
   }
 };
 
-OutboxSender::OutboxSender(asio::io_context& io, Ledger& ledger, Clock clock)
-    : impl_(std::make_unique<Impl>(io, ledger, std::move(clock))) {}
+OutboxSender::OutboxSender(asio::io_context& io, Ledger& ledger, Clock clock, AttemptWriter* writer)
+    : impl_(std::make_unique<Impl>(io, ledger, std::move(clock), writer)) {}
 
 OutboxSender::~OutboxSender() { *impl_->alive = false; }
 

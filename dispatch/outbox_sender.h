@@ -32,6 +32,8 @@ class io_context;
 
 namespace plazo {
 
+class AttemptWriter;  // attempt_writer.h
+
 // Events of one kind in one batch (a tick's queued notifications, a turn's
 // deliveries or retries) are logged one line each at info up to this many;
 // a larger burst logs one summary line at info and the single lines at
@@ -67,10 +69,13 @@ class OutboxSender {
  public:
   using Clock = std::function<Instant()>;
 
-  // ledger must outlive the sender. clock gives the current time (the
-  // daemon passes the system clock, tests a fake one). Nothing is sent
-  // until Configure has given the transports.
-  OutboxSender(boost::asio::io_context& io, Ledger& ledger, Clock clock);
+  // ledger (and writer, when given) must outlive the sender. clock gives
+  // the current time (the daemon passes the system clock, tests a fake
+  // one). With a writer, attempts are recorded on its thread; without
+  // one, on the event loop. Nothing is sent until Configure has given the
+  // transports.
+  OutboxSender(boost::asio::io_context& io, Ledger& ledger, Clock clock,
+               AttemptWriter* writer = nullptr);
   ~OutboxSender();
   OutboxSender(const OutboxSender&) = delete;
   OutboxSender& operator=(const OutboxSender&) = delete;

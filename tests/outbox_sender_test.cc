@@ -3,8 +3,11 @@
 // what a crash, a reload or a stop leaves behind.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include <boost/asio/io_context.hpp>
 
+#include "dispatch/attempt_writer.h"
 #include "dispatch/outbox_sender.h"
 #include "ledger/ledger.h"
 #include "tests/fake_transport.h"
@@ -288,6 +291,54 @@ TEST_CASE("OutboxSender waits for a channel without a transport", "[sender]") {
   rig.sender->Configure(rig.delivery, rig.email, rig.webhook);
   REQUIRE(rig.email->open.size() == 1);
   CHECK(rig.email->open[0].message.id == "m1");
+}
+
+}  // namespace
+}  // namespace plazo
+
+namespace plazo {
+namespace {
+
+TEST_CASE("OutboxSender with an AttemptWriter records on its thread, and Drain waits for it",
+          "[sender]") {
+  DeliverySettings d;
+  d.max_in_flight = 2;
+  Rig rig(d);
+  std::string error;
+  std::unique_ptr<AttemptWriter> writer =
+      AttemptWriter::Open(rig.io, rig.dir.File("ledger.db"), &error);
+  INFO(error);
+  REQUIRE(writer);
+  rig.sender = std::make_unique<OutboxSender>(rig.io, *rig.ledger, [&] { return rig.now; },
+                                              writer.get());
+  rig.sender->Configure(d, rig.email, rig.webhook);
+  for (int i = 0; i < 3; ++i) rig.Enqueue("n" + std::to_string(i), "equipo-" + std::to_string(i));
+  REQUIRE(rig.webhook->open.size() == 2);
+
+  // Runs the loop until done(), for at most 5 s. The writer's reports come
+  // from its thread: an idle loop sleeps a little rather than returning.
+  auto until = [&](auto done) {
+    for (int i = 0; i < 500 && !done(); ++i) {
+      rig.io.restart();
+      if (rig.io.poll() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return done();
+  };
+  rig.webhook->Answer("n0", DeliveryOutcome::kDelivered);
+  rig.webhook->Answer("n1", DeliveryOutcome::kRetry, "HTTP 503");
+  // The freed places are taken before the disk answers.
+  CHECK(until([&] { return rig.webhook->started.size() == 3; }));
+  CHECK(until([&] { return rig.Find("n1").attempts == 1; }));
+  CHECK(rig.Find("n0").state == OutboxState::kSent);
+  CHECK(rig.Find("n1").state == OutboxState::kPending);
+
+  bool drained = false;
+  rig.sender->Drain([&] { drained = true; });
+  rig.webhook->Answer("n2", DeliveryOutcome::kDelivered);
+  CHECK(until([&] { return drained; }));
+  // Drained means recorded.
+  CHECK(rig.Find("n2").state == OutboxState::kSent);
+  CHECK(rig.sender->stats().delivered == 2);
 }
 
 }  // namespace
