@@ -54,7 +54,8 @@ struct OutboxSender::Impl {
   // Every entry the sender holds, by id. The ledger says pending for all of
   // them, so none may be taken again until its attempt is on disk.
   std::unordered_map<std::string, Held> held;
-  std::set<WaitKey> waiting;  // not yet due
+  std::set<WaitKey> waiting;     // not yet due
+  std::vector<WaitKey> parked;  // due, but their channel has no transport
   // Due entries per peer, in the order they came due, so that one slow
   // peer at its bound does not hold up the others.
   std::map<std::string, std::deque<std::string>> ready;
@@ -88,12 +89,14 @@ struct OutboxSender::Impl {
     if (draining) return;
     Instant now = clock();
     // What has come due moves to its peer's queue; entries of a channel
-    // without a transport stay waiting until Configure gives one.
+    // without a transport are parked until Configure gives one (not left
+    // waiting, where the timer would fire for them again and again).
     for (auto it = waiting.begin(); it != waiting.end() && std::get<0>(*it) <= now;) {
       Held& h = held.at(std::get<2>(*it));
       Transport* t = TransportFor(h.entry);
       if (t == nullptr) {
-        ++it;
+        parked.push_back(*it);
+        it = waiting.erase(it);
         continue;
       }
       h.peer = std::string(ChannelPrefix(h.entry)) + t->PeerOf(h.entry.destination);
@@ -331,6 +334,8 @@ void OutboxSender::Configure(const DeliverySettings& delivery, std::shared_ptr<T
   impl_->per_peer = static_cast<size_t>(std::max(1, delivery.per_destination));
   impl_->email = std::move(email);
   impl_->webhook = std::move(webhook);
+  for (auto& key : impl_->parked) impl_->waiting.insert(std::move(key));
+  impl_->parked.clear();
   impl_->Pump();
 }
 
@@ -359,6 +364,7 @@ void OutboxSender::Drain(std::function<void()> drained) {
     it = it->second.in_flight ? std::next(it) : s.held.erase(it);
   }
   s.waiting.clear();
+  s.parked.clear();
   s.ready.clear();
   s.drained = std::move(drained);
   s.MaybeDrained();

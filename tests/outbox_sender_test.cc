@@ -288,6 +288,7 @@ TEST_CASE("OutboxSender waits for a channel without a transport", "[sender]") {
   rig.sender->Configure(rig.delivery, nullptr, rig.webhook);
   rig.Enqueue("m1", "ana@example.org", "email");
   CHECK(rig.email->open.empty());
+  CHECK_FALSE(rig.sender->next_wake());  // parked, not a timer due at once
   rig.sender->Configure(rig.delivery, rig.email, rig.webhook);
   REQUIRE(rig.email->open.size() == 1);
   CHECK(rig.email->open[0].message.id == "m1");
