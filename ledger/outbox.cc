@@ -196,38 +196,18 @@ bool Ledger::RecordAttempts(const std::vector<std::pair<std::string, AttemptResu
     return false;
   }
   for (const auto& [notification_id, result] : attempts) {
-    std::optional<OutboxState> state;
-    {
-      Query q = statements_->Use(kSelectEntryState);
-      int rc = q.Text(notification_id).Step();
-      if (rc == SQLITE_ROW) state = ParseOutboxState(q.ColumnBytes(0));
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        *error = Failure(what);
-        return false;
-      }
-    }
-    if (!state) {
-      *error = path_ + ": cannot record an attempt of " + notification_id + ": no such outbox entry";
-      return false;
-    }
-    bool ok = statements_->Use(kInsertAttempt)
-                  .Text(notification_id)
-                  .Time(now)
-                  .Int(result.ok)
-                  .Int(result.permanent)
-                  .Text(result.detail)
-                  .Run();
-    // Where the entry and its deliveries go; a finished entry stays put.
-    std::optional<DeliveryState> deliveries;
-    if (ok && *state != OutboxState::kPending) {
-      ok = statements_->Use(kEntryCountAttempt).Text(notification_id).Run();
-    } else if (ok && result.ok) {
+    // Where a pending entry and its deliveries go. The UPDATE touches only
+    // a pending entry, so the usual case costs no read of its state.
+    DeliveryState deliveries = DeliveryState::kFailed;
+    bool advance = true;  // the entry was pending: its deliveries follow it
+    bool ok;
+    if (result.ok) {
       ok = statements_->Use(kEntrySent).Text(notification_id).Time(now).Run();
       deliveries = DeliveryState::kSent;
-    } else if (ok && (result.permanent || !result.retry_at)) {
+    } else if (result.permanent || !result.retry_at) {
       ok = statements_->Use(kEntryGivenUp).Text(notification_id).Text(result.detail).Run();
       deliveries = DeliveryState::kGivenUp;
-    } else if (ok) {
+    } else {
       ok = statements_->Use(kEntryRetry)
                .Text(notification_id)
                .Time(*result.retry_at)
@@ -235,10 +215,33 @@ bool Ledger::RecordAttempts(const std::vector<std::pair<std::string, AttemptResu
                .Run();
       deliveries = DeliveryState::kFailed;
     }
-    if (ok && deliveries) {
+    if (ok && sqlite3_changes(db_) == 0) {
+      // Not pending: a finished entry stays put (the attempt is still
+      // counted and logged), and an unknown id is an error.
+      advance = false;
+      std::optional<OutboxState> state;
+      Query q = statements_->Use(kSelectEntryState);
+      int rc = q.Text(notification_id).Step();
+      if (rc == SQLITE_ROW) state = ParseOutboxState(q.ColumnBytes(0));
+      ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+      if (ok && !state) {
+        *error =
+            path_ + ": cannot record an attempt of " + notification_id + ": no such outbox entry";
+        return false;
+      }
+      ok = ok && statements_->Use(kEntryCountAttempt).Text(notification_id).Run();
+    }
+    ok = ok && statements_->Use(kInsertAttempt)
+                   .Text(notification_id)
+                   .Time(now)
+                   .Int(result.ok)
+                   .Int(result.permanent)
+                   .Text(result.detail)
+                   .Run();
+    if (ok && advance) {
       ok = statements_->Use(kAdvanceDeliveries)
                .Text(notification_id)
-               .Text(DeliveryStateName(*deliveries))
+               .Text(DeliveryStateName(deliveries))
                .Time(now)
                .Run();
     }

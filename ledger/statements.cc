@@ -45,11 +45,11 @@ constexpr std::array<const char*, LedgerStatements::kCount> kSqlText = {
     "SELECT state FROM outbox WHERE notification_id = ?1",
     "INSERT INTO attempts (notification_id, at, ok, permanent, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
     "UPDATE outbox SET state = 'sent', sent_at = ?2, attempts = attempts + 1"
-    " WHERE notification_id = ?1",
+    " WHERE notification_id = ?1 AND state = 'pending'",
     "UPDATE outbox SET state = 'given_up', last_error = ?2, attempts = attempts + 1"
-    " WHERE notification_id = ?1",
+    " WHERE notification_id = ?1 AND state = 'pending'",
     "UPDATE outbox SET next_attempt_at = ?2, last_error = ?3, attempts = attempts + 1"
-    " WHERE notification_id = ?1",
+    " WHERE notification_id = ?1 AND state = 'pending'",
     "UPDATE outbox SET attempts = attempts + 1 WHERE notification_id = ?1",
     "UPDATE deliveries SET state = ?2, recorded_at = ?3"
     " WHERE notification_id = ?1 AND " PLAZO_ADVANCES("state", "?2"),

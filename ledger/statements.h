@@ -39,9 +39,10 @@ class LedgerStatements {
     kSelectEntry,         // ?1 id -> entry columns
     kSelectEntryState,    // ?1 id -> state
     kInsertAttempt,       // ?1 id, ?2 at, ?3 ok, ?4 permanent, ?5 detail
-    kEntrySent,           // ?1 id, ?2 sent_at
-    kEntryGivenUp,        // ?1 id, ?2 last_error
-    kEntryRetry,          // ?1 id, ?2 next_attempt_at, ?3 last_error
+    kEntrySent,           // ?1 id, ?2 sent_at; pending entries only
+    kEntryGivenUp,        // ?1 id, ?2 last_error; pending entries only
+    kEntryRetry,          // ?1 id, ?2 next_attempt_at, ?3 last_error;
+                          // pending entries only
     kEntryCountAttempt,   // ?1 id
     kAdvanceDeliveries,   // ?1 notification id, ?2 new state, ?3 recorded_at
     kCountByState,        // -> state, count
