@@ -142,7 +142,8 @@ worker_processes 2;
 daemon off;
 pid $work/nginx/nginx.pid;
 error_log $logs/error.log warn;
-events { worker_connections 4096; }
+worker_rlimit_nofile 65536;
+events { worker_connections 16384; }
 http {
   log_format bench '\$msec \$request_uri \$http_webhook_signature \$connection';
   keepalive_timeout 65s;
@@ -218,8 +219,13 @@ for body in batches:
 print(f"{t0:.6f}")
 EOF
 )" || die "posting alerts to Alertmanager failed"
-wait_count "Alertmanager webhooks logged by nginx" "$(awk -v t="$am_start" -v l="$limit" 'BEGIN { print t + l }')" \
-  lines "$logs/am.log"
+# Alertmanager retries a refused notification with backoff, far past the
+# limit: show why when it falls short.
+if ! (wait_count "Alertmanager webhooks logged by nginx" \
+        "$(awk -v t="$am_start" -v l="$limit" 'BEGIN { print t + l }')" lines "$logs/am.log"); then
+  tail -n 5 "$work/am/log" "$logs/error.log" >&2
+  die "Alertmanager fell short"
+fi
 am_end="$(awk '{ print $1 }' "$logs/am.log" | nth_time)"
 am_rate="$(rate "$am_start" "$am_end")"
 echo "alertmanager: $n webhooks in $(awk -v a="$am_start" -v b="$am_end" 'BEGIN { printf "%.3f", b - a }') s" >&2
