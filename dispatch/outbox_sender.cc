@@ -125,7 +125,7 @@ struct OutboxSender::Impl {
   }
 
   void Start(Held& h, Instant now) {
-    const std::string& id = h.entry.notification_id;
+    const std::string id = h.entry.notification_id;  // outlives a held.erase
     std::optional<std::string> payload;
     std::string error;
     if (!ledger.PendingPayload(id, &payload, &error)) {
