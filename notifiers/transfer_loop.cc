@@ -204,10 +204,4 @@ bool TransferLoop::Start(CURL* easy, Done done) {
   return true;
 }
 
-void TransferLoop::Abort(CURL* easy) {
-  if (impl_->transfers.erase(easy)) curl_multi_remove_handle(impl_->multi, easy);
-}
-
-size_t TransferLoop::in_flight() const { return impl_->transfers.size(); }
-
 }  // namespace plazo

@@ -36,11 +36,6 @@ class TransferLoop {
   // called) when curl refuses the handle.
   [[nodiscard]] bool Start(CURL* easy, Done done);
 
-  // Removes easy if it is still running; its Done is not called.
-  void Abort(CURL* easy);
-
-  size_t in_flight() const;
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
