@@ -16,6 +16,7 @@
 #include "daemon/http_routes.h"
 #include "daemon/loaded_config.h"
 #include "daemon/log.h"
+#include "daemon/state_lock.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/wall_timer.h"
 #include "dispatch/attempt_writer.h"
@@ -58,6 +59,11 @@ class Service {
     std::error_code ec;
     std::filesystem::create_directories(s.state, ec);
     std::string error;
+    lock_ = StateLock::Acquire(s.state, &error);
+    if (!lock_) {
+      spdlog::error("{}", error);
+      return 1;
+    }
     ledger_ = Ledger::Open(LedgerPath(s.state), &error);
     if (!ledger_) {
       spdlog::error("{}", error);
@@ -264,6 +270,7 @@ class Service {
   asio::steady_timer watchdog_;
   asio::steady_timer stop_deadline_;
   SystemdNotifier notify_;
+  std::unique_ptr<StateLock> lock_;  // first taken, last released
   Channels channels_;  // before the sender, which holds its transports
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<AttemptWriter> writer_;  // before the sender, which uses it

@@ -234,6 +234,28 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(d.stop(), 0)
         self.assertLess(time.time() - started, 10)
 
+    def test_second_daemon_on_the_same_state_folder_exits_naming_the_first(self):
+        d = self.daemon('before = ["1d"]')
+        d.write_store("a", [(1, int(time.time()) + 3 * 86400)])
+        d.start()
+        started = time.time()
+        second = subprocess.run([PLAZOD, "run", "--config", d.settings], capture_output=True,
+                                text=True, timeout=10)
+        self.assertEqual(second.returncode, 1, second.stderr)
+        self.assertLess(time.time() - started, 5)
+        self.assertIn(f"another plazod (PID {d.proc.pid}) is running on the state folder",
+                      second.stderr)
+        # Read-only commands keep working beside the running daemon.
+        status = subprocess.run([PLAZOD, "status", "--config", d.settings], capture_output=True,
+                                text=True, timeout=10)
+        self.assertEqual(status.returncode, 0, status.stderr)
+        self.assertIsNone(d.proc.poll())
+        # The lock goes with its holder, even after kill -9.
+        d.stop(signal.SIGKILL)
+        d.notify.messages.clear()  # READY must come from the new process
+        d.start()
+        self.assertEqual(d.stop(), 0)
+
     def test_edit_by_rename_takes_effect_and_broken_edit_keeps_old_schedule(self):
         d = self.daemon('before = ["1s"]\noverdue_max = 0')
         far = int(time.time()) + 3600
