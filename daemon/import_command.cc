@@ -42,6 +42,13 @@ int RunImport(const Options& options, std::ostream& out, std::ostream& err) {
   }
 
   const std::string& path = options.positional[0];
+  std::string output = options.Get("output");
+  bool to_stdout = output.empty() || output == "-";
+  std::error_code same_ec;
+  if (!to_stdout && fs::equivalent(path, output, same_ec)) {
+    err << "plazod import: -o " << output << " is the report itself; it would be replaced\n";
+    return kExitUsage;
+  }
   FileText file = ReadFileText(path);
   if (!file.error.empty()) {
     err << path << ": " << file.error << "\n";
@@ -75,8 +82,6 @@ int RunImport(const Options& options, std::ostream& out, std::ostream& err) {
   // What is written must load as it is: parse it back as `plazod check`
   // would. The program names no schedule or webhook, so the embedded
   // defaults are the right settings to check it against.
-  std::string output = options.Get("output");
-  bool to_stdout = output.empty() || output == "-";
   Program check;
   Diagnostics check_diags;
   if (!ParseStoreFile(text, to_stdout ? "<output>" : output, DefaultSettings(), &check,
