@@ -291,6 +291,9 @@ int RunService(const ServiceOptions& options) {
   SetUpLogging(options.log_level.empty() ? "info" : options.log_level);
   // A peer closing a connection must not kill the daemon.
   std::signal(SIGPIPE, SIG_IGN);
+  // Nor may a file-size limit (ulimit -f, LimitFSIZE=): the write fails
+  // with EFBIG instead, and the ledger or outbox reports it in the log.
+  std::signal(SIGXFSZ, SIG_IGN);
   Service service(options);
   return service.Run();
 }

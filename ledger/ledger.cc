@@ -50,7 +50,7 @@ sqlite3* OpenDb(const std::string& name, const std::string& uri_or_path, int fla
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(uri_or_path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
-    *error = name + ": cannot open: " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    *error = name + ": cannot open: " + (db ? sqlite::ErrorText(db) : std::string(sqlite3_errstr(rc)));
     sqlite3_close(db);
     return nullptr;
   }
@@ -126,7 +126,7 @@ Ledger::~Ledger() {
 }
 
 std::string Ledger::Failure(std::string_view what) const {
-  return path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_);
+  return path_ + ": " + std::string(what) + ": " + sqlite::ErrorText(db_);
 }
 
 bool Ledger::CheckWritable(std::string_view what, std::string* error) const {

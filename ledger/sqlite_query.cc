@@ -1,5 +1,7 @@
 #include "ledger/sqlite_query.h"
 
+#include <cstring>
+
 namespace plazo::sqlite {
 
 Query::~Query() {
@@ -59,10 +61,20 @@ bool Transaction::Commit() {
   return true;
 }
 
+std::string ErrorText(sqlite3* db) {
+  std::string text = sqlite3_errmsg(db);
+  int code = sqlite3_errcode(db) & 0xff;
+  int system = sqlite3_system_errno(db);
+  if (system != 0 && (code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_FULL)) {
+    text += std::string(" (") + std::strerror(system) + ")";
+  }
+  return text;
+}
+
 bool Exec(sqlite3* db, const std::string& sql, std::string* error) {
   char* message = nullptr;
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return true;
-  *error = message != nullptr ? message : sqlite3_errmsg(db);
+  *error = message != nullptr ? message : ErrorText(db);
   sqlite3_free(message);
   return false;
 }
@@ -74,7 +86,7 @@ template <typename Read>
 bool QueryOne(sqlite3* db, const char* sql, std::string* error, Read read) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-    *error = sqlite3_errmsg(db);
+    *error = ErrorText(db);
     return false;
   }
   bool ok = false;
@@ -84,7 +96,7 @@ bool QueryOne(sqlite3* db, const char* sql, std::string* error, Read read) {
     ok = rc == SQLITE_ROW;
     if (ok) read(q);
     if (rc == SQLITE_DONE) *error = std::string("no result from ") + sql;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) *error = sqlite3_errmsg(db);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) *error = ErrorText(db);
   }
   sqlite3_finalize(stmt);
   return ok;

@@ -82,6 +82,10 @@ class Transaction {
   bool open_ = false;
 };
 
+// SQLite's message for db's last error, with the operating system's reason
+// when there is one: "disk I/O error (File too large)" says what to fix.
+[[nodiscard]] std::string ErrorText(sqlite3* db);
+
 // Runs sql, one or more statements without parameters or results.
 // Returns false and sets *error (SQLite's message) on failure.
 [[nodiscard]] bool Exec(sqlite3* db, const std::string& sql, std::string* error);

@@ -11,6 +11,7 @@ no test asserts a wall-clock time.
 import http.server
 import json
 import os
+import resource
 import signal
 import socket
 import sqlite3
@@ -255,6 +256,16 @@ class DaemonTest(unittest.TestCase):
         d.notify.messages.clear()  # READY must come from the new process
         d.start()
         self.assertEqual(d.stop(), 0)
+
+    def test_a_file_size_limit_is_an_error_in_the_log_not_a_silent_death(self):
+        d = self.daemon('before = ["1d"]')
+        d.write_store("a", [(1, int(time.time()) + 3 * 86400)])
+        limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+        run = subprocess.run([PLAZOD, "run", "--config", d.settings], capture_output=True,
+                             text=True, timeout=20, preexec_fn=limit)
+        # SIGXFSZ would end it with -25 and no word; it must say why.
+        self.assertEqual(run.returncode, 1, run.stderr)
+        self.assertIn("too large", run.stderr.lower())
 
     def test_edit_by_rename_takes_effect_and_broken_edit_keeps_old_schedule(self):
         d = self.daemon('before = ["1s"]\noverdue_max = 0')
