@@ -24,6 +24,7 @@
 #include "dispatch/dispatcher.h"
 #include "dispatch/outbox_sender.h"
 #include "ledger/ledger.h"
+#include "notifiers/outbox_folder.h"
 
 namespace plazo {
 namespace {
@@ -64,6 +65,10 @@ class Service {
       spdlog::error("{}", error);
       return 1;
     }
+    // Halves of messages that a crashed run left in the outbox's tmp/.
+    size_t stale = OutboxFolder(s.state).RemoveStaleTemporaries(
+        std::filesystem::file_time_type::clock::now() - std::chrono::minutes(10));
+    if (stale > 0) spdlog::warn("removed {} unfinished message(s) from the outbox's tmp/", stale);
     ledger_ = Ledger::Open(LedgerPath(s.state), &error);
     if (!ledger_) {
       spdlog::error("{}", error);

@@ -54,6 +54,20 @@ DeliveryResult Result(DeliveryOutcome outcome, std::string detail) {
 
 OutboxFolder::OutboxFolder(std::string state_dir) : dir_(std::move(state_dir) + "/outbox") {}
 
+size_t OutboxFolder::RemoveStaleTemporaries(std::filesystem::file_time_type cutoff) const {
+  namespace fs = std::filesystem;
+  size_t removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir_ + "/tmp", ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code entry_ec;
+    if (!it->is_regular_file(entry_ec) || it->last_write_time(entry_ec) >= cutoff || entry_ec) {
+      continue;
+    }
+    if (fs::remove(it->path(), entry_ec)) ++removed;
+  }
+  return removed;
+}
+
 std::string OutboxFolder::Describe() const { return "outbox folder " + dir_; }
 
 std::string OutboxFolder::PathFor(std::string_view id) const {

@@ -6,6 +6,7 @@
 #ifndef PLAZO_NOTIFIERS_OUTBOX_FOLDER_H_
 #define PLAZO_NOTIFIERS_OUTBOX_FOLDER_H_
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,13 @@ class OutboxFolder : public Mailer {
   // (letters, digits, '.', '_', '-', not starting with '.'): permanent.
   // The detail of a success names the file.
   [[nodiscard]] DeliveryResult Send(const OutgoingEmail& mail) override;
+
+  // Removes the files in tmp/ last modified before cutoff: halves of
+  // messages whose writer died (kill -9, a full disk) before the rename.
+  // The daemon calls it at start with a cutoff minutes in the past, so a
+  // `plazod send-test` writing at that moment keeps its file. Returns how
+  // many were removed; a missing tmp/ removes nothing.
+  size_t RemoveStaleTemporaries(std::filesystem::file_time_type cutoff) const;
 
   // "outbox folder <state>/outbox".
   std::string Describe() const override;

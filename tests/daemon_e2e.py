@@ -251,10 +251,18 @@ class DaemonTest(unittest.TestCase):
                                 text=True, timeout=10)
         self.assertEqual(status.returncode, 0, status.stderr)
         self.assertIsNone(d.proc.poll())
-        # The lock goes with its holder, even after kill -9.
+        # The lock goes with its holder, even after kill -9; the restart
+        # removes what a crashed write left in the outbox's tmp/.
         d.stop(signal.SIGKILL)
+        tmp = os.path.join(d.state, "outbox", "tmp")
+        os.makedirs(tmp, exist_ok=True)
+        half = os.path.join(tmp, ".ntf_half.eml.XyZ123")
+        with open(half, "w") as f:
+            f.write("half a mess")
+        os.utime(half, (time.time() - 3600, time.time() - 3600))
         d.notify.messages.clear()  # READY must come from the new process
         d.start()
+        self.assertFalse(os.path.exists(half))
         self.assertEqual(d.stop(), 0)
 
     def test_a_file_size_limit_is_an_error_in_the_log_not_a_silent_death(self):

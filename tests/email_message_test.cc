@@ -289,5 +289,22 @@ TEST_CASE("the outbox folder writes each message once, whole, as new/<id>.eml", 
         "outbox: cannot create " + dir.path() + "/missing-state/outbox: No such file or directory");
 }
 
+TEST_CASE("the outbox folder removes only stale halves of messages from tmp/", "[email]") {
+  testing::ScratchDir dir;
+  OutboxFolder outbox(dir.path());
+  CHECK(outbox.RemoveStaleTemporaries(fs::file_time_type::clock::now()) == 0);  // no tmp/ yet
+  REQUIRE(outbox.Send({"ntf_kept", "ana@example.gob.cl", "x"}).ok());
+  const std::string tmp = dir.path() + "/outbox/tmp/";
+  std::ofstream(tmp + ".ntf_old.eml.AbCdEf") << "half a mess";
+  std::ofstream(tmp + ".ntf_now.eml.GhIjKl") << "being written";
+  auto now = fs::file_time_type::clock::now();
+  fs::last_write_time(tmp + ".ntf_old.eml.AbCdEf", now - std::chrono::hours(1));
+
+  CHECK(outbox.RemoveStaleTemporaries(now - std::chrono::minutes(10)) == 1);
+  CHECK_FALSE(fs::exists(tmp + ".ntf_old.eml.AbCdEf"));
+  CHECK(fs::exists(tmp + ".ntf_now.eml.GhIjKl"));
+  CHECK(fs::exists(outbox.PathFor("ntf_kept")));  // delivered messages are never touched
+}
+
 }  // namespace
 }  // namespace plazo
