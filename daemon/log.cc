@@ -1,5 +1,8 @@
 #include "daemon/log.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <memory>
 
 #include <spdlog/pattern_formatter.h>
@@ -30,7 +33,11 @@ void SetUpLogging(std::string_view level) {
   auto logger = std::make_shared<spdlog::logger>(
       "plazod", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  formatter->add_flag<SyslogPriority>('*').set_pattern("%*%v");
+  // "<6>" prefixes are for journald, which reads them from a service's
+  // stderr (JOURNAL_STREAM set, or a pipe or file); on a terminal they are
+  // noise, so a person sees "warning: ..." instead.
+  const bool journal = std::getenv("JOURNAL_STREAM") != nullptr || isatty(STDERR_FILENO) == 0;
+  formatter->add_flag<SyslogPriority>('*').set_pattern(journal ? "%*%v" : "%l: %v");
   logger->set_formatter(std::move(formatter));
   spdlog::level::level_enum l = spdlog::level::info;
   if (level == "debug") l = spdlog::level::debug;

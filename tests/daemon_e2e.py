@@ -11,7 +11,9 @@ no test asserts a wall-clock time.
 import http.server
 import json
 import os
+import pty
 import resource
+import select
 import signal
 import socket
 import sqlite3
@@ -274,6 +276,30 @@ class DaemonTest(unittest.TestCase):
         # SIGXFSZ would end it with -25 and no word; it must say why.
         self.assertEqual(run.returncode, 1, run.stderr)
         self.assertIn("too large", run.stderr.lower())
+
+    def test_priority_prefixes_only_where_journald_reads_them(self):
+        d = self.daemon('before = ["1d"]')
+        d.write_store("a", [(1, int(time.time()) + 3 * 86400)])
+        env = {k: v for k, v in os.environ.items() if k != "JOURNAL_STREAM"}
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([PLAZOD, "run", "--config", d.settings], env=env,
+                                stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        seen = b""
+        deadline = time.time() + 10
+        while b"plazod started" not in seen and time.time() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                seen += os.read(master, 4096)
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(timeout=20), 0)
+        os.close(master)
+        self.assertIn(b"info: plazod started", seen)
+        self.assertNotIn(b"<6>", seen)
+        # Not a terminal (the other tests' log file): journald's prefixes.
+        d.start()
+        self.assertEqual(d.stop(), 0)
+        self.assertIn("<6>plazod started", d.log_text())
 
     def test_edit_by_rename_takes_effect_and_broken_edit_keeps_old_schedule(self):
         d = self.daemon('before = ["1s"]\noverdue_max = 0')
