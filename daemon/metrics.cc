@@ -1,6 +1,6 @@
 #include "daemon/metrics.h"
 
-#include <cstdio>
+#include <charconv>
 
 namespace plazo {
 namespace {
@@ -17,10 +17,12 @@ void Metric(std::string& out, const char* name, const char* type, const char* he
   out += '\n';
 }
 
+// The shortest text that reads back as v: bucket bounds as written
+// (le="0.05", not le="0.050000000000000003"), counters as integers.
 std::string Number(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : "NaN";
 }
 
 void Value(std::string& out, const std::string& name, const std::string& labels, double v) {
@@ -54,6 +56,8 @@ void Histogram(std::string& out, const char* channel, const ChannelStats& s) {
 
 std::string PrometheusText(const DaemonMetrics& m) {
   std::string out;
+  Metric(out, "plazo_build_info", "gauge", "Always 1; the version of the running plazod.");
+  Value(out, "plazo_build_info", "version=\"" PLAZO_VERSION "\"", 1);
   Metric(out, "plazo_open_parts", "gauge", "Commitment parts still open (not cumplido, nothing submitted).");
   Value(out, "plazo_open_parts", "", static_cast<double>(m.open_parts));
   Metric(out, "plazo_overdue_parts", "gauge", "Commitment parts past their due date and not cumplido.");
@@ -64,7 +68,10 @@ std::string PrometheusText(const DaemonMetrics& m) {
   Value(out, "plazo_outbox_given_up", "", static_cast<double>(m.outbox_given_up));
   PerChannel(out, "plazo_notifications_sent_total", "Notifications delivered since start.", m,
              &ChannelStats::delivered);
-  PerChannel(out, "plazo_notifications_failed_total", "Delivery attempts that failed since start.",
+  PerChannel(out, "plazo_notifications_failed_total",
+             "Notifications whose delivery failed at least once, counted at their first failure.",
+             m, &ChannelStats::failed);
+  PerChannel(out, "plazo_delivery_attempts_failed_total", "Delivery attempts that failed since start.",
              m, &ChannelStats::failed_attempts);
   PerChannel(out, "plazo_notifications_given_up_total", "Notifications given up since start.", m,
              &ChannelStats::given_up);

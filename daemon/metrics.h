@@ -22,9 +22,11 @@ struct DaemonMetrics {
   size_t config_errors = 0;     // of the last reload attempt
 };
 
-// Every metric with its HELP and TYPE lines: plazo_open_parts,
+// Every metric with its HELP and TYPE lines: plazo_build_info{version},
+// plazo_open_parts,
 // plazo_overdue_parts, plazo_outbox_pending, plazo_outbox_given_up,
 // plazo_notifications_{sent,failed,given_up}_total{channel},
+// plazo_delivery_attempts_failed_total{channel},
 // plazo_delivery_latency_seconds{channel} (histogram),
 // plazo_last_reload_success, plazo_last_reload_timestamp_seconds,
 // plazo_config_errors.

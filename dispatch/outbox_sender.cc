@@ -280,6 +280,7 @@ struct OutboxSender::Impl {
                   entry.destination, result.detail);
     } else if (attempt.retry_at) {
       ++stats.retried;
+      channel.failed += entry.attempts == 0;
       ++channel.failed_attempts;
       spdlog::log(one_by_one.retried ? spdlog::level::warn : spdlog::level::debug,
                   "attempt {} of {} to {} failed, retrying in {}s: {}", entry.attempts + 1,
@@ -287,6 +288,7 @@ struct OutboxSender::Impl {
                   result.detail);
     } else {
       ++stats.given_up;
+      channel.failed += entry.attempts == 0;
       ++channel.failed_attempts;
       ++channel.given_up;
       spdlog::error("gave up {} {} to {} after {} attempts: {}", entry.kind, entry.notification_id,

@@ -48,6 +48,7 @@ inline constexpr std::array<double, 10> kLatencyBuckets = {0.01, 0.05, 0.1, 0.5,
 // Counters of one channel since start, for metrics.
 struct ChannelStats {
   uint64_t delivered = 0;
+  uint64_t failed = 0;           // notifications, at their first failed attempt
   uint64_t failed_attempts = 0;  // attempts that failed (retried or not)
   uint64_t given_up = 0;
   // Delivery latency, from enqueueing (the planned instant, when on time)

@@ -481,6 +481,10 @@ class HttpTest(unittest.TestCase):
         self.assertTrue(ctype.startswith("text/plain; version=0.0.4"))
         self.assertIn("plazo_open_parts 2\n", body)
         self.assertIn('plazo_delivery_latency_seconds_bucket{channel="webhook",le="+Inf"}', body)
+        # Bucket bounds as written, and the version.
+        self.assertIn('plazo_delivery_latency_seconds_bucket{channel="webhook",le="0.05"}', body)
+        self.assertIn('plazo_build_info{version="', body)
+        self.assertIn('plazo_delivery_attempts_failed_total{channel="webhook"} ', body)
         check = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True,
                                text=True)
         self.assertEqual(check.returncode, 0, check.stdout + check.stderr)

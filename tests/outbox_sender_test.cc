@@ -172,6 +172,9 @@ TEST_CASE("OutboxSender gives up on a permanent failure and after give_up_after"
   // The last attempt came at the deadline, not after it.
   CHECK(rig.now == T(1'000'000) + seconds(120));
   CHECK(rig.sender->stats().given_up == 2);
+  // Two notifications failed, in 1 + attempts attempts.
+  CHECK(rig.sender->stats().webhook.failed == 2);
+  CHECK(rig.sender->stats().webhook.failed_attempts == static_cast<uint64_t>(1 + attempts));
   CHECK(rig.sender->queued() == 0);
   CHECK_FALSE(rig.sender->next_wake());
 }
