@@ -10,7 +10,9 @@ namespace plazo {
 
 FileText ReadFileText(const std::string& path) {
   FileText out;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
+  // below as not a regular file. Reads of regular files ignore the flag.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     out.error = std::string("cannot read: ") + std::strerror(errno);
     return out;

@@ -14,7 +14,9 @@ namespace {
 constexpr off_t kMaxSecretSize = 64 * 1024;
 
 bool ReadSecretFile(const std::string& path, std::string* secret, std::string* error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
+  // below as not a regular file. Reads of regular files ignore the flag.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     *error = "cannot read secret file " + path + ": " + std::strerror(errno);
     return false;

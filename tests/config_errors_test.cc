@@ -1,6 +1,8 @@
 // The catalogue of broken settings and store files in tests/data/bad/: each
 // NAME.toml sits beside NAME.expect, the exact diagnostics (one per line,
 // "NAME.toml:line:col: message") that loading it must produce.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +14,7 @@
 #include "config/load_config.h"
 #include "config/settings.h"
 #include "config/store.h"
+#include "notifiers/secret.h"
 #include "tests/test_paths.h"
 
 namespace plazo {
@@ -122,6 +125,41 @@ TEST_CASE("an unreadable store file is reported and the others still checked") {
         "bad.toml:3:8: 'name' must be a string, not an integer\n"
         "dangling.toml: cannot read: No such file or directory\n"
         "folder.toml: cannot read: is a folder, not a file\n");
+}
+
+TEST_CASE("a FIFO as settings, store, holidays or secret file is refused at once with its path") {
+  // Opening a FIFO for reading waits for a writer; none ever comes here.
+  TempDir dir;
+  for (const char* name : {"settings.toml", "store/fifo.toml", "feriados.toml", "secret"}) {
+    fs::create_directories((dir.path / name).parent_path());
+    REQUIRE(mkfifo((dir.path / name).c_str(), 0600) == 0);
+  }
+  dir.Write("store/good.toml", kGoodProgram);
+  Store store;
+  Diagnostics store_diags;
+  CHECK_FALSE(LoadStore((dir.path / "store").string(), DefaultSettings(), &store, &store_diags));
+  CHECK(RelativeTo(store_diags.ToString(), dir.path / "store") ==
+        "fifo.toml: cannot read: not a regular file\n");
+
+  ConfigSource source;
+  source.settings_path = (dir.path / "settings.toml").string();
+  Config config;
+  Diagnostics diags;
+  CHECK_FALSE(LoadConfig(source, &config, &diags));
+  CHECK(diags.ToString() == source.settings_path + ": cannot read: not a regular file\n");
+
+  dir.Write("plazod.toml", "[schedule.x]\nholidays_file = \"feriados.toml\"\n");
+  Settings settings;
+  Diagnostics holiday_diags;
+  CHECK_FALSE(LoadSettings((dir.path / "plazod.toml").string(), &settings, &holiday_diags));
+  // Placed, like every holidays_file problem, at the key that names it.
+  CHECK(holiday_diags.ToString() ==
+        (dir.path / "plazod.toml").string() + ":2:17: holidays_file: cannot read: not a regular file\n");
+
+  std::string secret, error;
+  CHECK_FALSE(LoadSecret((dir.path / "secret").string(), "", &secret, &error));
+  CHECK(error == "cannot read secret file " + (dir.path / "secret").string() +
+                     ": not a regular file");
 }
 
 TEST_CASE("a program id used by two files names both") {

@@ -2,6 +2,8 @@
 // writer (import/store_writer.h) and the command. tests/data/reports/ holds
 // reports, each NAME.txt beside the exact store file NAME.toml that
 // `plazod import NAME.txt` must print.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -452,6 +454,15 @@ TEST_CASE("TomlString escapes what TOML needs and keeps the rest readable") {
   CHECK(TomlString("a\tb\nc\rd\x01\x7F") == "\"a\\tb\\nc\\rd\\u0001\\u007F\"");
   CHECK(TomlString("bad \xC3 byte") == "\"bad \xEF\xBF\xBD byte\"");
   CHECK(TomlString("") == "\"\"");
+}
+
+TEST_CASE("plazod import: a FIFO as report is refused at once") {
+  TempDir dir;
+  std::string fifo = (dir.path / "report.txt").string();
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  Run r = Cli({"import", fifo});
+  CHECK(r.code == kExitInvalid);
+  CHECK(r.err == fifo + ": cannot read: not a regular file\n");
 }
 
 TEST_CASE("plazod import: options, -o and nothing half-written") {
