@@ -25,8 +25,19 @@ void Diagnostics::Add(std::string_view file, int line, int column,
   Add(SourcePos{std::string(file), line, column}, std::move(message));
 }
 
+void Diagnostics::Warn(SourcePos pos, std::string message) {
+  warnings_.push_back(Diagnostic{std::move(pos), "warning: " + std::move(message)});
+}
+
+std::string Diagnostics::WarningsToString() const {
+  std::string out;
+  for (const Diagnostic& d : warnings_) out += d.ToString() + '\n';
+  return out;
+}
+
 void Diagnostics::Merge(const Diagnostics& other) {
   list_.insert(list_.end(), other.list_.begin(), other.list_.end());
+  warnings_.insert(warnings_.end(), other.warnings_.begin(), other.warnings_.end());
 }
 
 void Diagnostics::Sort() {

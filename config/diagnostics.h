@@ -22,16 +22,22 @@ struct Diagnostic {
   std::string ToString() const;
 };
 
-// An ordered list of problems. Empty means the input was valid.
+// An ordered list of problems. Empty means the input was valid. Warnings
+// are kept apart: they tell an admin something worth knowing (an empty
+// store folder) without making the input invalid.
 class Diagnostics {
  public:
   void Add(SourcePos pos, std::string message);
   void Add(std::string_view file, int line, int column, std::string message);
+  void Warn(SourcePos pos, std::string message);
 
   bool empty() const { return list_.empty(); }
   size_t size() const { return list_.size(); }
   const std::vector<Diagnostic>& list() const { return list_; }
-  // Appends every diagnostic of other.
+  const std::vector<Diagnostic>& warnings() const { return warnings_; }
+  // Each warning as "place: warning: message", one per line.
+  std::string WarningsToString() const;
+  // Appends every problem and warning of other.
   void Merge(const Diagnostics& other);
   // Sorts by file, line and column, keeping the order of equal positions.
   void Sort();
@@ -40,6 +46,7 @@ class Diagnostics {
 
  private:
   std::vector<Diagnostic> list_;
+  std::vector<Diagnostic> warnings_;
 };
 
 // The Levenshtein distance between a and b (insertions, deletions and

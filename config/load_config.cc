@@ -7,20 +7,27 @@
 
 namespace plazo {
 
-bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags) {
-  Config config;
+bool LoadSettingsFrom(const ConfigSource& source, Settings* out, Diagnostics* diags) {
+  Settings settings;
   std::string path = source.settings_path;
   std::error_code ec;
   if (path.empty() && std::filesystem::exists(kDefaultSettingsPath, ec)) {
     path = std::string(kDefaultSettingsPath);
   }
   if (path.empty()) {
-    config.settings = DefaultSettings();
-  } else if (!LoadSettings(path, &config.settings, diags)) {
+    settings = DefaultSettings();
+  } else if (!LoadSettings(path, &settings, diags)) {
     return false;
   }
-  if (!source.store_dir.empty()) config.settings.store = source.store_dir;
-  if (!source.state_dir.empty()) config.settings.state = source.state_dir;
+  if (!source.store_dir.empty()) settings.store = source.store_dir;
+  if (!source.state_dir.empty()) settings.state = source.state_dir;
+  *out = std::move(settings);
+  return true;
+}
+
+bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags) {
+  Config config;
+  if (!LoadSettingsFrom(source, &config.settings, diags)) return false;
   if (!LoadStore(config.settings.store, config.settings, &config.store, diags)) {
     return false;
   }

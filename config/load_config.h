@@ -20,6 +20,12 @@ struct ConfigSource {
   std::string state_dir;
 };
 
+// Loads and validates the settings source names (the embedded defaults
+// when it names none), with its store and state overrides applied, into
+// *out; what needs no store (`plazod send-test`) stops here. Returns false,
+// with every problem in diags, when the settings are invalid.
+[[nodiscard]] bool LoadSettingsFrom(const ConfigSource& source, Settings* out, Diagnostics* diags);
+
 // Loads and validates everything source names. Every problem, of the
 // settings and of all store files, is added to diags; returns true when there
 // was none, and only then is *out replaced.

@@ -231,8 +231,9 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
     files.push_back(it->path().string());
   }
   if (files.empty()) {
-    diags->Add(SourcePos{dir, 0, 0}, "no store files (*.toml) in the store folder");
-    return false;
+    // A fresh install: valid, with nothing to plan until the first file
+    // appears (the daemon watches the folder).
+    diags->Warn(SourcePos{dir, 0, 0}, "no store files (*.toml) in the store folder yet");
   }
   std::sort(files.begin(), files.end());
 
@@ -316,8 +317,10 @@ bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Sett
     }
   }
   if (kept + fresh.size() == 0) {
-    local.Add(SourcePos{touched.empty() ? std::string() : fs::path(*touched.begin()).parent_path().string(), 0, 0},
-              "no store files (*.toml) in the store folder");
+    local.Warn(SourcePos{touched.empty() ? std::string()
+                                         : fs::path(*touched.begin()).parent_path().string(),
+                         0, 0},
+               "no store files (*.toml) in the store folder yet");
   }
   local.Sort();
   diags->Merge(local);

@@ -74,15 +74,31 @@ void PrintDeliveries(std::ostream& out, const DeliveryReport& p, const date::tim
   for (const OutboxEntry& e : p.given_up) line("given up", e);
 }
 
-}  // namespace
-
-bool LoadForCommand(const Options& options, Config* config, std::ostream& err) {
-  Diagnostics diags;
-  if (LoadConfig(SourceFrom(options), config, &diags)) return true;
+// Prints the warnings of a load that worked, or every problem of one that
+// did not; returns whether it worked.
+bool Report(bool loaded, Diagnostics& diags, std::ostream& err) {
+  if (loaded) {
+    err << diags.WarningsToString();
+    return true;
+  }
   diags.Sort();
   err << diags.ToString();
   err << "plazod: " << diags.size() << (diags.size() == 1 ? " error" : " errors") << "\n";
   return false;
+}
+
+}  // namespace
+
+bool LoadForCommand(const Options& options, Config* config, std::ostream& err) {
+  Diagnostics diags;
+  bool loaded = LoadConfig(SourceFrom(options), config, &diags);
+  return Report(loaded, diags, err);
+}
+
+bool LoadSettingsForCommand(const Options& options, Settings* settings, std::ostream& err) {
+  Diagnostics diags;
+  bool loaded = LoadSettingsFrom(SourceFrom(options), settings, &diags);
+  return Report(loaded, diags, err);
 }
 
 bool ReadInstantOption(const Options& options, std::string_view name, const Config& config,

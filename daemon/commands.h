@@ -45,6 +45,9 @@ int RunCalendar(const Options& options, std::ostream& out, std::ostream& err);
 // Shared by the commands: loads the configuration named by --config, --store
 // and --state, or prints every problem to err and returns false.
 [[nodiscard]] bool LoadForCommand(const Options& options, Config* config, std::ostream& err);
+// LoadForCommand for the settings alone, for commands that need no store.
+[[nodiscard]] bool LoadSettingsForCommand(const Options& options, Settings* settings,
+                                          std::ostream& err);
 
 // Reads option name as a time (a date or RFC 3339, SPEC 4), defaulting to
 // now; prints a usage error and returns false when it is malformed.

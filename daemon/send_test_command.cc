@@ -117,8 +117,10 @@ int RunSendTest(const Options& options, std::ostream& out, std::ostream& err) {
     err << "plazod send-test: give either --email ADDR or --webhook NAME\n";
     return kExitUsage;
   }
-  Config config;
-  if (!LoadForCommand(options, &config, err)) return kExitInvalid;
+  // A test needs the channels, not the store: it works before the first
+  // report is imported.
+  Settings settings;
+  if (!LoadSettingsForCommand(options, &settings, err)) return kExitInvalid;
   Notification n;
   n.id = TestDeliveryId();
   n.at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -126,17 +128,14 @@ int RunSendTest(const Options& options, std::ostream& out, std::ostream& err) {
   // The admin's templates when [daemon] templates names a folder, so that a
   // test shows them too.
   Diagnostics diags;
-  std::optional<Composer> composer = Composer::Load(config.settings, &diags);
+  std::optional<Composer> composer = Composer::Load(settings, &diags);
   if (!composer) {
     diags.Sort();
     err << diags.ToString();
     return kExitInvalid;
   }
-  if (email) {
-    return SendTestEmail(*composer, config.settings, options.Get("email"), std::move(n), out, err);
-  }
-  return SendTestWebhook(*composer, config.settings, options.Get("webhook"), std::move(n), out,
-                         err);
+  if (email) return SendTestEmail(*composer, settings, options.Get("email"), std::move(n), out, err);
+  return SendTestWebhook(*composer, settings, options.Get("webhook"), std::move(n), out, err);
 }
 
 }  // namespace plazo

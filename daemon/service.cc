@@ -57,6 +57,7 @@ class Service {
     }
     const Settings& s = current_->config.settings;
     SetUpLogging(options_.log_level.empty() ? s.log_level : options_.log_level);
+    for (const Diagnostic& w : diags.warnings()) spdlog::warn("{}", w.ToString());
     std::error_code ec;
     std::filesystem::create_directories(s.state, ec);
     std::string error;
@@ -141,6 +142,7 @@ class Service {
       notify_.Ready(StatusLine());
       return;
     }
+    for (const Diagnostic& w : diags.warnings()) spdlog::warn("{}", w.ToString());
     config_error_.clear();
     config_errors_ = 0;
     const Settings& before = current_->config.settings;

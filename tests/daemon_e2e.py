@@ -301,6 +301,25 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(d.stop(), 0)
         self.assertIn("<6>plazod started", d.log_text())
 
+    def test_an_empty_store_checks_runs_and_picks_up_the_first_file(self):
+        d = self.daemon('before = ["1s"]\noverdue_max = 0')
+        # A fresh install before the first import: valid, with a warning.
+        check = subprocess.run([PLAZOD, "check", "--config", d.settings], capture_output=True,
+                               text=True, timeout=10)
+        self.assertEqual(check.returncode, 0, check.stderr)
+        self.assertIn("warning: no store files (*.toml) in the store folder yet", check.stderr)
+        # send-test needs no store at all.
+        sent = subprocess.run([PLAZOD, "send-test", "--webhook", "equipo", "--config", d.settings],
+                              capture_output=True, text=True, timeout=20)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        d.start()
+        self.assertIn("STATUS=0 open, next reminder none", d.notify.wait_for("READY=1"))
+        due = int(time.time()) + 3
+        d.write_store("a", [(1, due)])
+        self.assertTrue(wait_until(lambda: any(s == "due" for *_, s in self.receiver.items()), 10),
+                        d.log_text())
+        self.assertEqual(d.stop(), 0)
+
     def test_edit_by_rename_takes_effect_and_broken_edit_keeps_old_schedule(self):
         d = self.daemon('before = ["1s"]\noverdue_max = 0')
         far = int(time.time()) + 3600

@@ -108,16 +108,19 @@ TEST_CASE("a broken or clashing edit leaves the loaded store untouched") {
   CHECK(old.store.programs[1].commitments.size() == 3);
 }
 
-TEST_CASE("removing the last store file is an error, not an empty store") {
+TEST_CASE("removing the last store file leaves an empty store, with a warning") {
   StoreDir dir;
   std::string a = dir.Write("a", "2026-06-30");
   Config old = Load(dir);
   fs::remove(a);
   StoreUpdate update;
   Diagnostics diags;
-  CHECK_FALSE(UpdateStore(&old.store, {a}, old.settings, &update, &diags));
-  CHECK(diags.ToString() == dir.path.string() + ": no store files (*.toml) in the store folder\n");
-  CHECK(old.store.programs.size() == 1);
+  REQUIRE(UpdateStore(&old.store, {a}, old.settings, &update, &diags));
+  CHECK(diags.empty());
+  CHECK(diags.WarningsToString() ==
+        dir.path.string() + ": warning: no store files (*.toml) in the store folder yet\n");
+  CHECK(update.store.programs.empty());
+  CHECK(update.old_to_new == std::vector<int>{-1});
 }
 
 }  // namespace
