@@ -89,7 +89,6 @@ std::string EmailFingerprint(const Settings& s) {
   const EmailSettings& e = *s.email;
   std::string password, error;
   if (!LoadSecret(e.password_file, e.password_env, &password, &error)) password.clear();
-  if (e.password_file.empty() && e.password_env.empty()) password.clear();
   return "smtp\n" + e.url + "\n" + e.username + "\n" + e.password_file + "\n" + e.password_env +
          "\n" + e.from + "\n" + (e.starttls ? "1" : "0") + "\n" + e.ca_file + "\n" +
          (e.insecure_skip_verify ? "1" : "0") + "\n" + password;
@@ -106,21 +105,17 @@ class WebhookChannel final : public Transport,
  public:
   explicit WebhookChannel(TransferLoop& loop) : loop_(loop) {}
 
-  // Returns how many endpoints were kept as they were.
-  size_t Configure(const std::map<std::string, Webhook, std::less<>>& hooks) {
+  // Takes hooks' settings and reads their secrets anew (a rotated secret
+  // signs from the next transfer on).
+  void Configure(const std::map<std::string, Webhook, std::less<>>& hooks) {
     std::map<std::string, Endpoint, std::less<>> next;
-    size_t kept = 0;
     for (const auto& [name, hook] : hooks) {
       Endpoint endpoint{hook, ""};
       std::string error;
       if (!LoadWebhookKey(hook, &endpoint.key, &error)) endpoint.key.clear();
-      auto old = endpoints_.find(name);
-      kept += old != endpoints_.end() && !endpoint.key.empty() && old->second.key == endpoint.key &&
-              SameEndpoint(old->second.hook, hook);
       next.emplace(name, std::move(endpoint));
     }
     endpoints_ = std::move(next);
-    return kept;
   }
 
   std::string PeerOf(std::string_view destination) const override {
@@ -173,11 +168,6 @@ class WebhookChannel final : public Transport,
     std::string key;  // the HMAC key; empty when it could not be read
   };
 
-  static bool SameEndpoint(const Webhook& a, const Webhook& b) {
-    return a.url == b.url && a.secret_file == b.secret_file && a.secret_env == b.secret_env &&
-           a.format == b.format && a.timeout == b.timeout;
-  }
-
   TransferLoop& loop_;
   std::map<std::string, Endpoint, std::less<>> endpoints_;
   std::vector<std::shared_ptr<WebhookTransport>> idle_;
@@ -196,7 +186,7 @@ void Channels::Configure(const Settings& settings) {
     email_ = std::make_shared<EmailChannel>(*loop_, settings);
     email_fingerprint_ = std::move(fingerprint);
   }
-  kept_endpoints_ = webhook_->Configure(settings.webhooks);
+  webhook_->Configure(settings.webhooks);
 }
 
 std::shared_ptr<Transport> Channels::webhook() const { return webhook_; }

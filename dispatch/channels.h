@@ -7,9 +7,10 @@
 // - webhooks: signed POSTs to each [webhook.NAME], a pool of kept-alive
 //   connections per endpoint.
 //
-// Channels keeps them across reloads: Configure replaces only what changed,
-// so that an edit of the store, or of a setting unrelated to a relay or an
-// endpoint, leaves every idle connection open.
+// Channels keeps them across reloads: the daemon does not reconfigure them
+// for a store edit, the e-mail transport (and its open SMTP connections) is
+// replaced only when the relay's settings or password change, and idle HTTP
+// connections live in curl's multi handle, which outlives every reload.
 #ifndef PLAZO_DISPATCH_CHANNELS_H_
 #define PLAZO_DISPATCH_CHANNELS_H_
 
@@ -37,17 +38,15 @@ class Channels {
 
   // Sets the channels up for settings' [email], [daemon] state and
   // [webhook.*]. The e-mail transport is kept when the relay's settings and
-  // password are the same as before; each endpoint keeps its connections
-  // when its settings and secret are the same. Secrets that cannot be read
-  // are not an error here: the first delivery reports them.
+  // password are the same as before; webhook secrets are read anew. Secrets
+  // that cannot be read are not an error here: the first delivery reports
+  // them.
   void Configure(const Settings& settings);
 
   std::shared_ptr<Transport> email() const { return email_; }
   std::shared_ptr<Transport> webhook() const;
 
-  // How many endpoints the last Configure kept with their connections, and
-  // whether it kept the e-mail transport: for the logs and tests.
-  size_t kept_endpoints() const { return kept_endpoints_; }
+  // Whether the last Configure kept the e-mail transport, for tests.
   bool kept_email() const { return kept_email_; }
 
  private:
@@ -55,7 +54,6 @@ class Channels {
   std::shared_ptr<Transport> email_;
   std::string email_fingerprint_;
   std::shared_ptr<WebhookChannel> webhook_;
-  size_t kept_endpoints_ = 0;
   bool kept_email_ = false;
 };
 
