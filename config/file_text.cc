@@ -8,7 +8,9 @@
 
 namespace plazo {
 
-FileText ReadFileText(const std::string& path) {
+FileText ReadFileText(const std::string& path) { return ReadFileTextUpTo(path, kMaxFileSize); }
+
+FileText ReadFileTextUpTo(const std::string& path, long long max_size) {
   FileText out;
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
   // below as not a regular file. Reads of regular files ignore the flag.
@@ -30,9 +32,9 @@ FileText ReadFileText(const std::string& path) {
     out.error = "cannot read: not a regular file";
     return out;
   }
-  if (st.st_size > kMaxFileSize) {
+  if (st.st_size > max_size) {
     ::close(fd);
-    out.error = "cannot read: larger than 64 MiB";
+    out.error = "cannot read: larger than " + std::to_string(max_size >> 20) + " MiB";
     return out;
   }
   if (st.st_size > 0) out.text.reserve(static_cast<size_t>(st.st_size));
@@ -47,9 +49,9 @@ FileText ReadFileText(const std::string& path) {
       break;
     }
     out.text.append(buf, static_cast<size_t>(n));
-    if (out.text.size() > static_cast<size_t>(kMaxFileSize)) {  // grew while we read
+    if (out.text.size() > static_cast<size_t>(max_size)) {  // grew while we read
       out.text.clear();
-      out.error = "cannot read: larger than 64 MiB";
+      out.error = "cannot read: larger than " + std::to_string(max_size >> 20) + " MiB";
       break;
     }
   }

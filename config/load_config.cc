@@ -1,22 +1,81 @@
 #include "config/load_config.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+
+#include <toml++/toml.h>
 
 #include "config/settings.h"
 #include "config/store.h"
 
 namespace plazo {
+namespace {
 
-bool LoadSettingsFrom(const ConfigSource& source, Settings* out, Diagnostics* diags) {
-  Settings settings;
-  std::string path = source.settings_path;
+std::string SettingsPathOf(const ConfigSource& source) {
   std::error_code ec;
-  if (path.empty() && std::filesystem::exists(kDefaultSettingsPath, ec)) {
-    path = std::string(kDefaultSettingsPath);
+  if (source.settings_path.empty() && std::filesystem::exists(kDefaultSettingsPath, ec)) {
+    return std::string(kDefaultSettingsPath);
   }
+  return source.settings_path;
+}
+
+// Loads the settings file at path for the daemon: from disk, else, when that
+// fails and keep has a last good version of it, from that version (and the
+// last good versions of the holidays files it names). Records in keep which
+// texts are in force.
+bool LoadSettingsKeepingLastGood(const std::string& path, Settings* out, Diagnostics* diags,
+                                 KeepLastGood* keep) {
+  std::map<std::string, std::string> read;
+  auto from_disk = [&](const std::string& p) {
+    FileText file = ReadFileText(p);
+    if (file.error.empty()) read[p] = file.text;
+    return file;
+  };
+  Diagnostics disk;
+  if (LoadSettings(path, out, &disk, from_disk)) {
+    diags->Merge(disk);  // warnings only
+    keep->accepted.merge(read);
+    return true;
+  }
+  const AcceptedTexts* last_good = keep->last_good;
+  auto normal = [](const std::string& p) {
+    return std::filesystem::path(p).lexically_normal().string();
+  };
+  if (!last_good || !last_good->count(normal(path))) {
+    diags->Merge(disk);
+    return false;
+  }
+  std::vector<std::string> used;
+  read.clear();
+  auto prefer_last_good = [&](const std::string& p) {
+    if (auto found = last_good->find(normal(p)); found != last_good->end()) {
+      used.push_back(p);
+      return FileText{found->second.text, ""};
+    }
+    return from_disk(p);
+  };
+  Diagnostics again;
+  if (!LoadSettings(path, out, &again, prefer_last_good)) {
+    diags->Merge(disk);
+    return false;
+  }
+  keep->problems.Merge(disk);
+  keep->kept.insert(keep->kept.end(), used.begin(), used.end());
+  keep->accepted.merge(read);
+  return true;
+}
+
+}  // namespace
+
+bool LoadSettingsFrom(const ConfigSource& source, Settings* out, Diagnostics* diags,
+                      KeepLastGood* keep) {
+  Settings settings;
+  std::string path = SettingsPathOf(source);
   if (path.empty()) {
     settings = DefaultSettings();
-  } else if (!LoadSettings(path, &settings, diags)) {
+  } else if (keep ? !LoadSettingsKeepingLastGood(path, &settings, diags, keep)
+                  : !LoadSettings(path, &settings, diags)) {
     return false;
   }
   if (!source.store_dir.empty()) settings.store = source.store_dir;
@@ -25,14 +84,40 @@ bool LoadSettingsFrom(const ConfigSource& source, Settings* out, Diagnostics* di
   return true;
 }
 
-bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags) {
+bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags, KeepLastGood* keep) {
   Config config;
-  if (!LoadSettingsFrom(source, &config.settings, diags)) return false;
-  if (!LoadStore(config.settings.store, config.settings, &config.store, diags)) {
+  if (!LoadSettingsFrom(source, &config.settings, diags, keep)) return false;
+  if (!LoadStore(config.settings.store, config.settings, &config.store, diags, keep)) {
     return false;
   }
   *out = std::move(config);
   return true;
+}
+
+std::string StateDirOf(const ConfigSource& source) {
+  if (!source.state_dir.empty()) return source.state_dir;
+  std::string path = SettingsPathOf(source);
+  if (!path.empty()) {
+    FileText file = ReadFileText(path);
+    if (file.error.empty()) {
+      try {
+        toml::table root = toml::parse(file.text, path);
+        if (auto state = root.at_path("daemon.state").value<std::string>()) {
+          std::filesystem::path p(*state);
+          if (p.is_absolute()) return *state;
+          return (std::filesystem::path(path).parent_path() / p).lexically_normal().string();
+        }
+        return Settings().state;
+      } catch (const toml::parse_error&) {
+        // Unreadable as TOML: the environment's folder or the default.
+      }
+    }
+  }
+  // systemd's StateDirectory= folder, which is where the unit keeps it.
+  if (const char* dir = std::getenv("STATE_DIRECTORY"); dir && *dir && !std::strchr(dir, ':')) {
+    return dir;
+  }
+  return Settings().state;
 }
 
 }  // namespace plazo

@@ -7,6 +7,7 @@
 
 #include "config/diagnostics.h"
 #include "config/model.h"
+#include "config/store.h"
 
 namespace plazo {
 
@@ -24,12 +25,24 @@ struct ConfigSource {
 // when it names none), with its store and state overrides applied, into
 // *out; what needs no store (`plazod send-test`) stops here. Returns false,
 // with every problem in diags, when the settings are invalid.
-[[nodiscard]] bool LoadSettingsFrom(const ConfigSource& source, Settings* out, Diagnostics* diags);
+// With keep (the daemon), a settings file invalid on disk is loaded from
+// its last good version, as are the holidays files it names (store.h).
+[[nodiscard]] bool LoadSettingsFrom(const ConfigSource& source, Settings* out, Diagnostics* diags,
+                                    KeepLastGood* keep = nullptr);
 
 // Loads and validates everything source names. Every problem, of the
 // settings and of all store files, is added to diags; returns true when there
-// was none, and only then is *out replaced.
-[[nodiscard]] bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags);
+// was none, and only then is *out replaced. With keep (the daemon), files
+// invalid on disk keep their last good versions and their problems go to
+// keep instead; only settings without a last good version fail the load.
+[[nodiscard]] bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags,
+                              KeepLastGood* keep = nullptr);
+
+// The state folder source names, found even when the settings file is
+// invalid, since that is where the daemon keeps its last good configuration:
+// --state; else [daemon] state when the settings file parses as TOML; else
+// $STATE_DIRECTORY (set by systemd's StateDirectory=); else the default.
+std::string StateDirOf(const ConfigSource& source);
 
 }  // namespace plazo
 

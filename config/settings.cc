@@ -235,9 +235,9 @@ void ReadWebhook(const std::string& name, const toml::table& t,
 }
 
 // Reads `holidays = [dates]` from a holidays file into out.
-void ReadHolidaysFile(const std::string& path, SourcePos ref, std::set<Days>& out,
-                      Diagnostics& diags) {
-  FileText text = ReadFileText(path);
+void ReadHolidaysFile(const std::string& path, SourcePos ref, const TextReader& read,
+                      std::set<Days>& out, Diagnostics& diags) {
+  FileText text = read(path);
   if (!text.error.empty()) {
     diags.Add(std::move(ref), "holidays_file: " + text.error);
     return;
@@ -268,7 +268,7 @@ void ReadHolidaysFile(const std::string& path, SourcePos ref, std::set<Days>& ou
 }
 
 void ReadSchedule(const std::string& name, const toml::table& t,
-                  const std::string& file, const std::string& base_dir,
+                  const std::string& file, const std::string& base_dir, const TextReader& read,
                   Settings& s, Diagnostics& diags) {
   TableReader r(t, file, "[schedule." + name + "]", diags);
   Schedule sc = BuiltinDipresSchedule(s.timezone);
@@ -363,7 +363,7 @@ void ReadSchedule(const std::string& name, const toml::table& t,
     }
   }
   if (auto v = r.String("holidays_file")) {
-    ReadHolidaysFile(Resolve(base_dir, *v), r.Pos("holidays_file"), sc.holidays, diags);
+    ReadHolidaysFile(Resolve(base_dir, *v), r.Pos("holidays_file"), read, sc.holidays, diags);
   }
   r.Finish();
   s.schedules[name] = std::move(sc);
@@ -420,7 +420,7 @@ Settings DefaultSettings() {
 }
 
 bool ParseSettings(std::string_view text, const std::string& name, Settings* out,
-                   Diagnostics* diags) {
+                   Diagnostics* diags, const TextReader& read) {
   Diagnostics local;
   Settings s = DefaultSettings();
   s.path = name;
@@ -465,7 +465,7 @@ bool ParseSettings(std::string_view text, const std::string& name, Settings* out
       });
     } else if (k == "schedule") {
       ReadNamedTables(node, "schedule", name, local, [&](std::string n, const toml::table& t) {
-        ReadSchedule(n, t, name, base_dir, s, local);
+        ReadSchedule(n, t, name, base_dir, read, s, local);
       });
     } else {
       local.Add(PosOf(key.source(), name), "unknown section '" + std::string(k) + "'" +
@@ -487,13 +487,14 @@ bool ParseSettings(std::string_view text, const std::string& name, Settings* out
   return true;
 }
 
-bool LoadSettings(const std::string& path, Settings* out, Diagnostics* diags) {
-  FileText text = ReadFileText(path);
+bool LoadSettings(const std::string& path, Settings* out, Diagnostics* diags,
+                  const TextReader& read) {
+  FileText text = read(path);
   if (!text.error.empty()) {
     diags->Add(SourcePos{path, 0, 0}, text.error);
     return false;
   }
-  return ParseSettings(text.text, path, out, diags);
+  return ParseSettings(text.text, path, out, diags, read);
 }
 
 }  // namespace plazo

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "config/diagnostics.h"
+#include "config/file_text.h"
 #include "config/model.h"
 
 namespace plazo {
@@ -25,12 +26,16 @@ Schedule BuiltinDipresSchedule(const std::string& timezone);
 // Reads and validates the settings file at path on top of the defaults.
 // Relative paths inside it (store, state, holidays_file, secret files) are
 // resolved against the file's folder. Every problem is added to diags;
-// returns true when there was none (then *out is complete and valid).
-[[nodiscard]] bool LoadSettings(const std::string& path, Settings* out, Diagnostics* diags);
+// returns true when there was none (then *out is complete and valid). read
+// gets the settings file and every holidays file it names.
+[[nodiscard]] bool LoadSettings(const std::string& path, Settings* out, Diagnostics* diags,
+                                const TextReader& read = ReadFileText);
 
-// Parses settings from text as if read from file name; for tests and fuzzing.
+// Parses settings from text as if read from file name; holidays files it
+// names come from read.
 [[nodiscard]] bool ParseSettings(std::string_view text, const std::string& name,
-                   Settings* out, Diagnostics* diags);
+                                 Settings* out, Diagnostics* diags,
+                                 const TextReader& read = ReadFileText);
 
 }  // namespace plazo
 

@@ -212,7 +212,7 @@ bool ParseStoreFile(std::string_view text, const std::string& name,
 }
 
 bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
-               Diagnostics* diags) {
+               Diagnostics* diags, KeepLastGood* keep) {
   std::error_code ec;
   std::vector<std::string> files;
   fs::directory_iterator it(dir, ec);
@@ -242,18 +242,32 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
   struct Slot {
     Program program;
     Diagnostics diags;
+    std::string text;  // with keep: the text read from disk, when in force
     bool ok = false;
+    bool last_good = false;  // the program comes from its last good text
   };
+  const AcceptedTexts* last_good = keep ? keep->last_good : nullptr;
   std::vector<Slot> slots(files.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < files.size();) {
+      Slot& slot = slots[i];
       FileText text = ReadFileText(files[i]);
       if (!text.error.empty()) {
-        slots[i].diags.Add(SourcePos{files[i], 0, 0}, text.error);
-        continue;
+        slot.diags.Add(SourcePos{files[i], 0, 0}, text.error);
+      } else {
+        slot.ok = ParseStoreFile(text.text, files[i], settings, &slot.program, &slot.diags);
+        if (slot.ok && keep) slot.text = std::move(text.text);
       }
-      slots[i].ok = ParseStoreFile(text.text, files[i], settings, &slots[i].program, &slots[i].diags);
+      if (slot.ok || !last_good) continue;
+      auto found = last_good->find(fs::path(files[i]).lexically_normal().string());
+      if (found == last_good->end()) continue;
+      // Its last good text was valid when accepted; it may not be under
+      // today's settings (a schedule renamed), and is then left out too.
+      Diagnostics ignored;
+      slot.program = Program();
+      slot.ok = slot.last_good =
+          ParseStoreFile(found->second.text, files[i], settings, &slot.program, &ignored);
     }
   };
   size_t workers = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), files.size());
@@ -263,21 +277,33 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
   for (std::thread& t : threads) t.join();
 
   Diagnostics local;
-  Store store;
-  store.programs.reserve(files.size());
+  Diagnostics& problems = keep ? keep->problems : local;
+  std::vector<std::pair<Program, Slot*>> loaded;
+  loaded.reserve(files.size());
   for (Slot& slot : slots) {
-    local.Merge(slot.diags);
-    if (slot.ok) store.programs.push_back(std::move(slot.program));
+    problems.Merge(slot.diags);
+    if (slot.ok) loaded.emplace_back(std::move(slot.program), &slot);
   }
-  std::stable_sort(store.programs.begin(), store.programs.end(),
-                   [](const Program& a, const Program& b) { return a.id < b.id; });
-  for (size_t i = 1; i < store.programs.size(); ++i) {
-    const Program& prev = store.programs[i - 1];
-    const Program& p = store.programs[i];
-    if (p.id == prev.id) {
-      local.Add(p.pos, "duplicate program id '" + p.id + "' (also in " + prev.pos.file + ")");
+  std::stable_sort(loaded.begin(), loaded.end(),
+                   [](const auto& a, const auto& b) { return a.first.id < b.first.id; });
+  Store store;
+  store.programs.reserve(loaded.size());
+  for (auto& [p, slot] : loaded) {
+    if (!store.programs.empty() && store.programs.back().id == p.id) {
+      const Program& prev = store.programs.back();
+      problems.Add(p.pos, "duplicate program id '" + p.id + "' (also in " + prev.pos.file + ")");
+      if (keep) continue;  // the first file keeps the id
     }
+    if (keep) {
+      if (slot->last_good) {
+        keep->kept.push_back(p.pos.file);
+      } else {
+        keep->accepted[p.pos.file] = std::move(slot->text);
+      }
+    }
+    store.programs.push_back(std::move(p));
   }
+  local.Sort();
   diags->Merge(local);
   if (!local.empty()) return false;
   *out = std::move(store);
@@ -285,37 +311,63 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
 }
 
 bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Settings& settings,
-                 StoreUpdate* out, Diagnostics* diags) {
+                 StoreUpdate* out, Diagnostics* diags, KeepLastGood* keep) {
   auto normal = [](const std::string& path) { return fs::path(path).lexically_normal().string(); };
   std::set<std::string> touched;
   for (const std::string& path : changed) touched.insert(normal(path));
 
   Diagnostics local;
-  std::vector<Program> fresh;
+  Diagnostics& problems = keep ? keep->problems : local;
+  std::vector<Program> parsed;
+  std::map<std::string, std::string> texts;  // of parsed, with keep
+  std::set<std::string> invalid;             // with keep: keep their program in force
   for (const std::string& path : touched) {
     std::error_code ec;
     if (!fs::exists(path, ec)) continue;  // removed
     FileText text = ReadFileText(path);
+    Diagnostics file;
+    Program p;
     if (!text.error.empty()) {
-      local.Add(SourcePos{path, 0, 0}, text.error);
+      file.Add(SourcePos{path, 0, 0}, text.error);
+    } else if (ParseStoreFile(text.text, path, settings, &p, &file)) {
+      if (keep) texts[path] = std::move(text.text);
+      parsed.push_back(std::move(p));
       continue;
     }
-    Program p;
-    if (ParseStoreFile(text.text, path, settings, &p, &local)) fresh.push_back(std::move(p));
+    problems.Merge(file);
+    if (keep) invalid.insert(path);
   }
   // Program ids stay unique across the store: check the new programs against
-  // each other and against every program kept.
+  // each other and against every program kept. With keep, a new program
+  // whose id is taken is invalid and its file keeps its program in force.
+  auto untouched = [&](const Program& p) {
+    std::string file = normal(p.pos.file);
+    return !touched.count(file) || invalid.count(file);
+  };
   std::map<std::string, std::string> ids;  // id -> file
   for (const Program& p : old->programs) {
-    if (!touched.count(normal(p.pos.file))) ids.emplace(p.id, p.pos.file);
+    if (untouched(p)) ids.emplace(p.id, p.pos.file);
   }
-  size_t kept = ids.size();
-  for (const Program& p : fresh) {
+  std::vector<Program> fresh;
+  for (Program& p : parsed) {
     auto [it, inserted] = ids.emplace(p.id, p.pos.file);
-    if (!inserted) {
-      local.Add(p.pos, "duplicate program id '" + p.id + "' (also in " + it->second + ")");
+    if (inserted) {
+      fresh.push_back(std::move(p));
+      continue;
+    }
+    problems.Add(p.pos, "duplicate program id '" + p.id + "' (also in " + it->second + ")");
+    if (!keep) continue;
+    std::string file = normal(p.pos.file);
+    invalid.insert(file);
+    texts.erase(p.pos.file);
+    for (const Program& o : old->programs) {
+      if (normal(o.pos.file) == file && !ids.emplace(o.id, o.pos.file).second) {
+        local.Add(o.pos, "duplicate program id '" + o.id + "'");  // cannot fall back
+      }
     }
   }
+  size_t kept = 0;
+  for (const Program& p : old->programs) kept += untouched(p) ? 1 : 0;
   if (kept + fresh.size() == 0) {
     local.Warn(SourcePos{touched.empty() ? std::string()
                                          : fs::path(*touched.begin()).parent_path().string(),
@@ -326,12 +378,18 @@ bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Sett
   diags->Merge(local);
   if (!local.empty()) return false;
 
+  if (keep) {
+    for (const Program& p : old->programs) {
+      if (invalid.count(normal(p.pos.file))) keep->kept.push_back(p.pos.file);
+    }
+    for (auto& [path, text] : texts) keep->accepted[path] = std::move(text);
+  }
   StoreUpdate update;
   std::vector<std::pair<Program, int>> all;  // program, its old index or -1
   all.reserve(kept + fresh.size());
   for (size_t i = 0; i < old->programs.size(); ++i) {
     Program& p = old->programs[i];
-    if (!touched.count(normal(p.pos.file))) all.emplace_back(std::move(p), static_cast<int>(i));
+    if (untouched(p)) all.emplace_back(std::move(p), static_cast<int>(i));
   }
   for (Program& p : fresh) all.emplace_back(std::move(p), -1);
   std::stable_sort(all.begin(), all.end(),

@@ -3,9 +3,12 @@
 #ifndef PLAZO_CONFIG_STORE_H_
 #define PLAZO_CONFIG_STORE_H_
 
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "config/config_snapshot.h"
 #include "config/diagnostics.h"
 #include "config/model.h"
 
@@ -16,12 +19,30 @@ namespace plazo {
 [[nodiscard]] bool ParseStoreFile(std::string_view text, const std::string& name,
                     const Settings& settings, Program* out, Diagnostics* diags);
 
+// How the daemon loads store files so that a broken edit drops no reminder:
+// a file that is invalid (or repeats another file's program id) keeps its
+// last good version, or is left out when it never had one, and the load
+// goes on with every other file. `check`, `status` and `plan` load strictly
+// instead (no KeepLastGood): any problem fails the load.
+struct KeepLastGood {
+  // In: the texts accepted last, by path (LoadStore falls back on them;
+  // UpdateStore keeps the program in force instead). May be null.
+  const AcceptedTexts* last_good = nullptr;
+  // Out: the problems of the files on disk that are not in force.
+  Diagnostics problems;
+  // Out: the files whose last good version is in force instead of disk's.
+  std::vector<std::string> kept;
+  // Out: the files that are in force as read from disk now, with their text.
+  std::map<std::string, std::string> accepted;
+};
+
 // Reads every "*.toml" file of folder dir (hidden files are editor scratch and
 // are ignored; other names are not store files). A missing or unreadable
-// folder, a folder without store files and a program id used twice are errors.
-// Programs come out sorted by id. Returns true when there was no problem.
+// folder and, unless keep is given, an invalid file or a program id used twice
+// are errors; a folder without store files is only warned about. Programs
+// come out sorted by id. Returns true when there was no error.
 [[nodiscard]] bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
-               Diagnostics* diags);
+                             Diagnostics* diags, KeepLastGood* keep = nullptr);
 
 // The result of re-reading some files of a loaded store.
 struct StoreUpdate {
@@ -38,11 +59,13 @@ struct StoreUpdate {
 // replaced, moving every other program out of *old rather than copying it,
 // so an edit of one file in a store of 100,000 parts costs one file.
 // Validates like LoadStore (the changed files, program ids unique across the
-// whole store, at least one store file); on any problem adds it to diags,
-// returns false and leaves *old untouched. On success *old is left with
-// moved-from programs and must be discarded.
-[[nodiscard]] bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Settings& settings,
-                 StoreUpdate* out, Diagnostics* diags);
+// whole store). Without keep, on any problem adds it to diags, returns false
+// and leaves *old untouched. With keep, an invalid changed file keeps its
+// program in *old (reported in keep) and the update succeeds. On success
+// *old is left with moved-from programs and must be discarded.
+[[nodiscard]] bool UpdateStore(Store* old, const std::vector<std::string>& changed,
+                               const Settings& settings, StoreUpdate* out, Diagnostics* diags,
+                               KeepLastGood* keep = nullptr);
 
 // The canonical commitment id: "c4" for part 1, "c4-p2" otherwise.
 std::string CommitmentId(int number, int part);

@@ -10,7 +10,13 @@ namespace plazo {
 
 HttpResponse Route(const HttpRequest& r, const DaemonState& state) {
   const Config& config = state.loaded->config;
-  if (r.path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n"};
+  // Healthy while it delivers, also on a last good configuration; the
+  // detail line tells a prober (and an admin) what is not as on disk.
+  if (r.path == "/healthz") {
+    std::string body = "ok\n";
+    if (!state.config_problem.empty()) body += state.config_problem + "\n";
+    return {200, "text/plain; charset=utf-8", body};
+  }
   if (r.path == "/metrics") {
     DaemonMetrics m;
     m.open_parts = state.loaded->open_parts;
@@ -22,7 +28,8 @@ HttpResponse Route(const HttpRequest& r, const DaemonState& state) {
       m.outbox_given_up = counts.given_up;
     }
     m.delivery = state.delivery;
-    m.last_reload_ok = state.config_error.empty();
+    m.last_reload_ok = state.config_problem.empty();
+    m.last_good = state.last_good;
     m.last_reload_at = state.last_reload_at;
     m.config_errors = state.config_errors;
     return {200, "text/plain; version=0.0.4; charset=utf-8", PrometheusText(m)};

@@ -20,8 +20,11 @@ struct DaemonState {
   const LoadedConfig* loaded = nullptr;
   Ledger* ledger = nullptr;
   OutboxSenderStats delivery;  // since this start
-  std::string config_error;    // the last reload's first error; empty when it worked
+  // What of the files on disk is not in force ("running on the
+  // configuration accepted at ..."); empty when everything is.
+  std::string config_problem;
   size_t config_errors = 0;
+  bool last_good = false;  // some file runs on its last good version
   Instant last_reload_at{};
   Instant now{};
 };

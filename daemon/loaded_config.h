@@ -4,14 +4,22 @@
 // and updating the index incrementally, so that one edit in a store of
 // 100,000 parts costs one file (SPEC 8). Either way a reload builds a new
 // LoadedConfig that replaces the old one whole, or nothing at all.
+//
+// The daemon never drops a file's reminders for a broken edit: a file that
+// is invalid on disk keeps its last good version (config/store.h's
+// KeepLastGood), also across restarts through the snapshot in the state
+// folder (config/config_snapshot.h), which SaveLastGood keeps up to date.
 #ifndef PLAZO_DAEMON_LOADED_CONFIG_H_
 #define PLAZO_DAEMON_LOADED_CONFIG_H_
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "config/config_snapshot.h"
 #include "config/diagnostics.h"
 #include "config/load_config.h"
 #include "dispatch/composer.h"
@@ -24,19 +32,47 @@ struct LoadedConfig {
   std::unique_ptr<Planner> planner;  // points into config
   std::optional<Composer> composer;  // always set once loaded
   size_t open_parts = 0;
+  // The problems of the files on disk that are not in force, sorted.
+  std::vector<Diagnostic> problems;
+  // Every file in force (settings, holidays and store files): when the
+  // daemon accepted the version it runs on (Unix seconds).
+  std::map<std::string, int64_t> accepted_at;
+  // The files in force in their last good version, not as on disk.
+  std::set<std::string> kept;
+  // Texts read from disk and accepted, not yet in the snapshot.
+  std::map<std::string, std::string> unsaved;
+
+  // When the oldest version in force that differs from disk was accepted;
+  // nullopt when every file in force is as on disk.
+  std::optional<int64_t> LastGoodSince() const;
 };
 
-// Loads settings, store and templates from source. Returns nullptr and adds
-// every problem to diags when any.
-[[nodiscard]] std::shared_ptr<LoadedConfig> LoadConfiguration(const ConfigSource& source, Diagnostics* diags);
+// Loads settings, store and templates from source, each file invalid on
+// disk in its version in last_good (or left out when it has none), at time
+// now (Unix seconds). Returns nullptr and adds every problem to diags when
+// nothing can run: the settings are invalid and last_good has no version of
+// them, the store folder cannot be read, or the templates are invalid.
+[[nodiscard]] std::shared_ptr<LoadedConfig> LoadConfiguration(const ConfigSource& source,
+                                                              const AcceptedTexts& last_good,
+                                                              int64_t now, Diagnostics* diags);
 
 // current with the store files in changed re-read (a file that is gone was
-// removed), its settings and composer kept. Returns nullptr with diags set,
-// and current untouched, when a changed file is invalid. On success
-// current's programs have been moved into the result: discard current.
-[[nodiscard]] std::shared_ptr<LoadedConfig> ReloadStoreFiles(LoadedConfig* current,
-                                               const std::vector<std::string>& changed,
-                                               Diagnostics* diags);
+// removed), its settings and composer kept; a changed file that is invalid
+// keeps the version in force. Returns nullptr with diags set, and current
+// untouched, only when the store cannot be made consistent (program ids).
+// On success current's programs have been moved into the result: discard
+// current.
+[[nodiscard]] std::shared_ptr<LoadedConfig> ReloadStoreFiles(
+    LoadedConfig* current, const std::vector<std::string>& changed, int64_t now,
+    Diagnostics* diags);
+
+// Brings the snapshot at path up to loaded: every file in force with the
+// text it runs on. changed: the files a store reload looked at (the others
+// are as in the snapshot); nullptr after a whole load. Clears
+// loaded->unsaved. Returns false with *error set when the snapshot cannot be
+// written (the daemon goes on; the previous snapshot stays).
+[[nodiscard]] bool SaveLastGood(const std::string& path, LoadedConfig* loaded,
+                                const std::vector<std::string>* changed, std::string* error);
 
 // The store files among changed: *.toml directly in settings' store folder.
 // When that is not every changed path, a settings file changed too and the

@@ -80,14 +80,17 @@ std::string PrometheusText(const DaemonMetrics& m) {
   Histogram(out, "email", m.delivery.email);
   Histogram(out, "webhook", m.delivery.webhook);
   Metric(out, "plazo_last_reload_success", "gauge",
-         "1 if the last configuration load succeeded, 0 if the last good one is still in force.");
+         "1 if the files on disk are the configuration in force, 0 if some are invalid.");
   Value(out, "plazo_last_reload_success", "", m.last_reload_ok ? 1 : 0);
   Metric(out, "plazo_last_reload_timestamp_seconds", "gauge",
          "When the configuration was last loaded or a reload was attempted.");
   Value(out, "plazo_last_reload_timestamp_seconds", "",
         static_cast<double>(m.last_reload_at.time_since_epoch().count()));
-  Metric(out, "plazo_config_errors", "gauge", "Errors found by the last configuration load.");
+  Metric(out, "plazo_config_errors", "gauge", "Errors in the configuration files on disk.");
   Value(out, "plazo_config_errors", "", static_cast<double>(m.config_errors));
+  Metric(out, "plazo_config_last_good", "gauge",
+         "1 while some file invalid on disk runs on its last good version, else 0.");
+  Value(out, "plazo_config_last_good", "", m.last_good ? 1 : 0);
   return out;
 }
 

@@ -19,7 +19,8 @@ struct DaemonMetrics {
   OutboxSenderStats delivery;   // since this start
   bool last_reload_ok = true;
   Instant last_reload_at{};
-  size_t config_errors = 0;     // of the last reload attempt
+  size_t config_errors = 0;     // in the files on disk
+  bool last_good = false;       // some file runs on its last good version
 };
 
 // Every metric with its HELP and TYPE lines: plazo_build_info{version},
@@ -29,7 +30,7 @@ struct DaemonMetrics {
 // plazo_delivery_attempts_failed_total{channel},
 // plazo_delivery_latency_seconds{channel} (histogram),
 // plazo_last_reload_success, plazo_last_reload_timestamp_seconds,
-// plazo_config_errors.
+// plazo_config_errors, plazo_config_last_good.
 std::string PrometheusText(const DaemonMetrics& m);
 
 }  // namespace plazo

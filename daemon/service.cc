@@ -47,8 +47,20 @@ class Service {
         channels_(io_) {}
 
   int Run() {
+    // The state folder first: it holds the lock that keeps a second daemon
+    // out, and the last good configuration to run on when the files on
+    // disk are invalid.
+    std::string state = StateDirOf(options_.source);
+    std::error_code ec;
+    std::filesystem::create_directories(state, ec);
+    std::string error;
+    lock_ = StateLock::Acquire(state, &error);
+    if (!lock_) {
+      spdlog::error("{}", error);
+      return 1;
+    }
     Diagnostics diags;
-    current_ = LoadConfiguration(options_.source, &diags);
+    current_ = LoadConfiguration(options_.source, ReadLastGood(state), Unix(Now()), &diags);
     if (!current_) {
       diags.Sort();
       for (const Diagnostic& d : diags.list()) spdlog::error("{}", d.ToString());
@@ -58,14 +70,18 @@ class Service {
     const Settings& s = current_->config.settings;
     SetUpLogging(options_.log_level.empty() ? s.log_level : options_.log_level);
     for (const Diagnostic& w : diags.warnings()) spdlog::warn("{}", w.ToString());
-    std::error_code ec;
-    std::filesystem::create_directories(s.state, ec);
-    std::string error;
-    lock_ = StateLock::Acquire(s.state, &error);
-    if (!lock_) {
-      spdlog::error("{}", error);
-      return 1;
+    if (s.state != state) {
+      // The settings on disk could not be read as TOML, so the state folder
+      // was guessed; the last good settings name another.
+      std::filesystem::create_directories(s.state, ec);
+      lock_.reset();
+      lock_ = StateLock::Acquire(s.state, &error);
+      if (!lock_) {
+        spdlog::error("{}", error);
+        return 1;
+      }
     }
+    Accepted(nullptr);
     // Halves of messages that a crashed run left in the outbox's tmp/.
     size_t stale = OutboxFolder(s.state).RemoveStaleTemporaries(
         std::filesystem::file_time_type::clock::now() - std::chrono::minutes(10));
@@ -128,27 +144,29 @@ class Service {
     spdlog::info("reloading ({})", why);
     auto started = std::chrono::steady_clock::now();
     Diagnostics diags;
+    const Settings& before = current_->config.settings;
     std::shared_ptr<LoadedConfig> fresh =
-        store_files ? ReloadStoreFiles(current_.get(), *store_files, &diags)
-                    : LoadConfiguration(options_.source, &diags);
+        store_files
+            ? ReloadStoreFiles(current_.get(), *store_files, Unix(Now()), &diags)
+            : LoadConfiguration(options_.source, ReadLastGood(before.state), Unix(Now()), &diags);
     last_reload_at_ = Now();
     if (!fresh) {
       diags.Sort();
       for (const Diagnostic& d : diags.list()) spdlog::error("{}", d.ToString());
-      config_error_ = diags.list().front().ToString();
-      config_errors_ = diags.size();
+      reload_error_ = diags.list().front().ToString();
+      reload_errors_ = diags.size();
       spdlog::error("configuration not reloaded: {} error(s); the last good one stays in force",
                     diags.size());
       notify_.Ready(StatusLine());
       return;
     }
     for (const Diagnostic& w : diags.warnings()) spdlog::warn("{}", w.ToString());
-    config_error_.clear();
-    config_errors_ = 0;
-    const Settings& before = current_->config.settings;
+    reload_error_.clear();
+    reload_errors_ = 0;
     bool store_moved = fresh->config.settings.store != before.store;
     bool http_moved = HttpChanged(fresh->config.settings, before);
     current_ = std::move(fresh);
+    Accepted(store_files);
     // A store edit leaves the settings, and so every connection, as they are.
     if (!store_files) ConfigureChannels();
     if (store_moved) Watch();
@@ -160,6 +178,53 @@ class Service {
                      .count(),
                  current_->config.store.programs.size(), current_->open_parts);
     notify_.Ready(StatusLine());
+  }
+
+  static int64_t Unix(Instant t) { return t.time_since_epoch().count(); }
+
+  // The last good configuration kept in state; empty when there is none yet
+  // or it cannot be read (then said in the log).
+  static AcceptedTexts ReadLastGood(const std::string& state) {
+    AcceptedTexts texts;
+    std::string error;
+    if (!ReadConfigSnapshot(ConfigSnapshotPath(state), &texts, &error)) {
+      spdlog::warn("ignoring the last good configuration: {}", error);
+    }
+    return texts;
+  }
+
+  // Logs what of current_ is not as on disk, and keeps the snapshot in
+  // step with what is in force. store_files as for Reload.
+  void Accepted(const std::vector<std::string>* store_files) {
+    for (const Diagnostic& d : current_->problems) spdlog::error("{}", d.ToString());
+    const Settings& s = current_->config.settings;
+    for (const std::string& file : current_->kept) {
+      spdlog::warn("{}: invalid on disk; running on its version accepted at {}", file,
+                   FormatRfc3339(Instant(std::chrono::seconds(current_->accepted_at[file])), s.zone));
+    }
+    std::string error;
+    if (!SaveLastGood(ConfigSnapshotPath(s.state), current_.get(), store_files, &error)) {
+      spdlog::error("cannot keep the last good configuration: {}", error);
+    }
+  }
+
+  // What differs between the files on disk and what is in force, for
+  // STATUS and /healthz: "running on the configuration accepted at T;
+  // file:line:col: message (and N more)", "config error: ..." when no file
+  // runs on a last good version, or "" when everything is as on disk.
+  std::string ConfigProblem() const {
+    std::string first = reload_error_;
+    size_t count = reload_errors_ + current_->problems.size();
+    if (first.empty() && !current_->problems.empty()) first = current_->problems.front().ToString();
+    if (count == 0) return "";
+    std::string more = count > 1 ? " (and " + std::to_string(count - 1) + " more)" : "";
+    if (auto since = current_->LastGoodSince()) {
+      std::string t = FormatRfc3339(Instant(std::chrono::seconds(*since)),
+                                    current_->config.settings.zone);
+      return "running on the configuration accepted at " + t.substr(0, 10) + " " +
+             t.substr(11, 5) + "; " + first + more;
+    }
+    return "config error: " + first + more;
   }
 
   void Watch() {
@@ -191,8 +256,13 @@ class Service {
     if (!s.http) return true;
     std::string error;
     auto handler = [this](const HttpRequest& r) {
-      DaemonState state{current_.get(), ledger_.get(),  sender_->stats(),
-                        config_error_,  config_errors_, last_reload_at_,
+      DaemonState state{current_.get(),
+                        ledger_.get(),
+                        sender_->stats(),
+                        ConfigProblem(),
+                        reload_errors_ + current_->problems.size(),
+                        current_->LastGoodSince().has_value(),
+                        last_reload_at_,
                         Now()};
       return Route(r, state);
     };
@@ -266,7 +336,7 @@ class Service {
       line += ", " + std::to_string(counts.pending) + " pending, " +
               std::to_string(counts.given_up) + " given up";
     }
-    if (!config_error_.empty()) line += "; config error: " + config_error_;
+    if (std::string problem = ConfigProblem(); !problem.empty()) line += "; " + problem;
     return line;
   }
 
@@ -286,8 +356,8 @@ class Service {
   std::unique_ptr<FileWatcher> watcher_;
   std::shared_ptr<LoadedConfig> current_;
   std::optional<Instant> next_;
-  std::string config_error_;
-  size_t config_errors_ = 0;
+  std::string reload_error_;  // why the last reload failed as a whole
+  size_t reload_errors_ = 0;
   Instant last_reload_at_{};
   std::unique_ptr<HttpListener> http_;
 };

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with the "fuzz" preset (clang++) and runs each
 # for SECONDS (default 60) on a scratch copy of its corpus (fuzz/corpus,
-# fuzz/config_corpus), so the repository is not modified. Inputs that fail are kept in build/fuzz/artifacts/; the exit
+# fuzz/config_corpus, fuzz/snapshot_corpus), so the repository is not modified. Inputs that fail are kept in build/fuzz/artifacts/; the exit
 # status is libFuzzer's (non-zero on a finding).
 #   bash fuzz/run.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target report_import_fuzz config_fuzz
+cmake --build --preset fuzz --target report_import_fuzz config_fuzz snapshot_fuzz
 work=$(mktemp -d "${TMPDIR:-/tmp}/plazo-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp -R fuzz/corpus "$work/corpus"
 cp -R fuzz/config_corpus "$work/config_corpus"
+cp -R fuzz/snapshot_corpus "$work/snapshot_corpus"
 mkdir -p build/fuzz/artifacts
 echo "== report_import_fuzz, $seconds s"
 build/fuzz/fuzz/report_import_fuzz \
@@ -23,3 +24,7 @@ echo "== config_fuzz (settings and store TOML), $seconds s"
 build/fuzz/fuzz/config_fuzz \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
   -artifact_prefix=build/fuzz/artifacts/ -print_final_stats=1 "$work/config_corpus"
+echo "== snapshot_fuzz (the last good configuration), $seconds s"
+build/fuzz/fuzz/snapshot_fuzz \
+  -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  -artifact_prefix=build/fuzz/artifacts/ -print_final_stats=1 "$work/snapshot_corpus"

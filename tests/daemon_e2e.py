@@ -101,6 +101,16 @@ class Notify:
                 return m
         raise AssertionError(f"no {needle!r} from the daemon; got {self.messages}")
 
+    def forget(self):
+        """Drops every message so far, also those not yet read."""
+        self.sock.setblocking(False)
+        try:
+            while self.sock.recv(4096):
+                pass
+        except BlockingIOError:
+            pass
+        self.messages.clear()
+
 
 def rfc3339(t):
     return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -334,10 +344,83 @@ class DaemonTest(unittest.TestCase):
         with open(os.path.join(d.store, "b.toml"), "w") as f:
             f.write('[program]\nid = "b"\nname = 3\n')
         self.assertTrue(wait_until(lambda: "b.toml:3:8: 'name' must be a string" in d.log_text(), 5))
+        # b.toml was never accepted: nothing runs on a last good version.
         status = d.notify.wait_for("config error")
         self.assertIn("b.toml:3:8", status)
         self.assertEqual(d.proc.poll(), None)
         self.assertEqual(d.stop(), 0)
+
+    def test_a_broken_edit_then_kill_9_runs_on_the_last_good_version(self):
+        d = self.daemon('before = ["1s"]\noverdue_every = "2s"\noverdue_max = 5',
+                        extra='[http]\nlisten = "127.0.0.1:0"\n')
+        due_a = int(time.time()) + 8
+        d.write_store("a", [(1, due_a)])
+        d.write_store("b", [(1, int(time.time()) + 3600)])
+        d.start()
+        # a.toml broken by an edit: it keeps its accepted version.
+        with open(os.path.join(d.store, "a.toml"), "w") as f:
+            f.write('[program]\nid = "p-a"\nname = 3\n')
+        self.assertIn("running on the configuration accepted at",
+                      d.notify.wait_for("running on the configuration accepted at"))
+        # ... while an edit of b.toml takes effect (per file).
+        due_b = int(time.time()) + 4
+        d.write_store("b", [(1, due_b)])
+        self.assertTrue(wait_until(lambda: "b.toml changed" in d.log_text() and
+                                   d.log_text().count("configuration reloaded") == 2, 5),
+                        d.log_text())
+        # A crash now: the restarted daemon runs on a's last good version.
+        d.proc.kill()
+        d.proc.wait()
+        d.notify.forget()
+        d.start()
+        ready = d.notify.wait_for("READY=1")
+        self.assertIn("2 open", ready)
+        self.assertIn("running on the configuration accepted at", ready)
+        self.assertIn("a.toml:3:8: 'name' must be a string", ready)
+        port = int(d.log_text().split("serving /healthz")[-1].split(":")[1].split()[0])
+        import urllib.request
+        health = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read().decode()
+        self.assertIn("running on the configuration accepted at", health)
+        metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+        self.assertIn("plazo_config_last_good 1", metrics)
+        self.assertIn("plazo_config_errors 1", metrics)
+        # The admin still sees the error.
+        check = subprocess.run([PLAZOD, "check", "--config", d.settings], capture_output=True,
+                               text=True, timeout=10)
+        self.assertEqual(check.returncode, 1)
+        self.assertIn("a.toml:3:8", check.stderr)
+        # Both parts' stages come on time: a from the last good version.
+        stages = lambda: {(c, s) for *_, c, s in self.receiver.items()}
+        self.assertTrue(wait_until(lambda: {("c1", "due")} <= stages() and
+                                   len([1 for *_, s in self.receiver.items() if s == "due"]) >= 2,
+                                   15), (self.receiver.items(), d.log_text()))
+        programs = {it["program"]["id"] for _, _, p in self.receiver.requests
+                    for it in p["items"] if it["stage"] == "due"}
+        self.assertEqual(programs, {"p-a", "p-b"})
+        for arrival, _, _, stage in self.receiver.items():
+            if stage == "due":
+                self.assertGreaterEqual(arrival, min(due_a, due_b) - 0.001)
+        # Fixed: back to the files on disk.
+        d.write_store("a", [(1, due_a)])
+        d.notify.wait_for("RELOADING=1")
+        self.assertTrue(wait_until(lambda: "plazo_config_last_good 0" in urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode(), 5))
+        self.assertEqual(d.stop(), 0)
+
+    def test_a_corrupt_last_good_copy_is_ignored_with_a_warning(self):
+        d = self.daemon('before = ["1s"]\noverdue_max = 0')
+        d.write_store("a", [(1, int(time.time()) + 3600)])
+        os.makedirs(d.state)
+        with open(os.path.join(d.state, "last-good.config"), "wb") as f:
+            f.write(b"PLAZOCFG\x01\x00\x00\x00garbage-garbage-garbage")
+        d.start()
+        self.assertIn("last-good.config: checksum mismatch", d.log_text())
+        self.assertEqual(d.stop(), 0)
+        # Replaced by a valid copy of what was accepted.
+        with open(os.path.join(d.state, "last-good.config"), "rb") as f:
+            data = f.read()
+        self.assertTrue(data.startswith(b"PLAZOCFG"))
+        self.assertIn(b'id = "p-a"', data)
 
     def test_receiver_down_then_up_delivers_everything_once(self):
         self.receiver.mode = "fail"
