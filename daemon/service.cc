@@ -44,6 +44,7 @@ class Service {
         timer_(io_),
         watchdog_(io_),
         stop_deadline_(io_),
+        ledger_check_(io_),
         channels_(io_) {}
 
   int Run() {
@@ -108,12 +109,14 @@ class Service {
     Watch();
     WaitForSignal();
     StartWatchdog();
+    CheckLedgerFile();
     spdlog::info("plazod started: {} programs, {} open parts, {} pending, store {}, ledger {}",
                  current_->config.store.programs.size(), current_->open_parts, sender_->queued(),
                  s.store, ledger_->path());
     Tick();
     notify_.Ready(StatusLine());
     io_.run();
+    if (ledger_lost_) return RestoreLedger();
     spdlog::info("plazod stopped");
     return 0;
   }
@@ -295,6 +298,7 @@ class Service {
     watcher_.reset();
     http_.reset();
     watchdog_.cancel();
+    ledger_check_.cancel();
     stop_deadline_.expires_after(options_.stop_grace);
     stop_deadline_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
@@ -306,6 +310,40 @@ class Service {
       stop_deadline_.cancel();
       io_.stop();
     });
+  }
+
+  // Every few seconds: is the ledger file still the one open? Deleted (an
+  // admin cleaning the state folder) or replaced, every commit would go to a
+  // file nobody reads again and the next start would send everything anew.
+  void CheckLedgerFile() {
+    ledger_check_.expires_after(std::chrono::seconds(5));
+    ledger_check_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (ledger_->FileInPlace()) {
+        CheckLedgerFile();
+        return;
+      }
+      ledger_lost_ = true;
+      spdlog::error("{}: the ledger was deleted or replaced while plazod ran; stopping to "
+                    "restore it and start again on it",
+                    ledger_->path());
+      notify_.Status("ledger " + ledger_->path() + " deleted or replaced; restarting");
+      Stop();
+    });
+  }
+
+  // After a stop for a lost ledger: puts the open database back at its path
+  // when nothing is there (a replacement is left as the admin made it), and
+  // exits 1 so that the service manager starts plazod again on it.
+  int RestoreLedger() {
+    std::string error;
+    if (ledger_->RestoreFile(&error)) {
+      spdlog::error("{}: restored from the open database; exiting for a restart",
+                    ledger_->path());
+    } else {
+      spdlog::error("{}; exiting for a restart", error);
+    }
+    return 1;
   }
 
   void StartWatchdog() {
@@ -346,6 +384,8 @@ class Service {
   WallTimer timer_;
   asio::steady_timer watchdog_;
   asio::steady_timer stop_deadline_;
+  asio::steady_timer ledger_check_;
+  bool ledger_lost_ = false;
   SystemdNotifier notify_;
   std::unique_ptr<StateLock> lock_;  // first taken, last released
   Channels channels_;  // before the sender, which holds its transports

@@ -1,5 +1,7 @@
 #include "ledger/ledger.h"
 
+#include <sys/stat.h>
+
 #include <sqlite3.h>
 
 #include <array>
@@ -148,6 +150,11 @@ std::unique_ptr<Ledger> Ledger::Open(const std::string& path, std::string* error
   sqlite3* db = OpenDb(path, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
   if (db == nullptr) return nullptr;
   std::unique_ptr<Ledger> ledger(new Ledger(db, path, /*read_only=*/false));
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    ledger->device_ = st.st_dev;
+    ledger->inode_ = st.st_ino;
+  }
 
   // Identity first, so that another program's file is refused untouched.
   Identity identity;
@@ -174,6 +181,30 @@ std::unique_ptr<Ledger> Ledger::Open(const std::string& path, std::string* error
     return nullptr;
   }
   return ledger;
+}
+
+bool Ledger::FileInPlace() const {
+  struct stat st;
+  if (::stat(path_.c_str(), &st) != 0) return false;
+  return st.st_dev == device_ && st.st_ino == inode_;
+}
+
+bool Ledger::RestoreFile(std::string* error) {
+  struct stat st;
+  if (::stat(path_.c_str(), &st) == 0) {
+    *error = path_ + ": exists; not overwritten";
+    return false;
+  }
+  // VACUUM INTO writes a complete, consistent copy and refuses an existing
+  // target; quoting doubles any ' in the path.
+  std::string target;
+  for (char c : path_) target += c == '\'' ? std::string("''") : std::string(1, c);
+  std::string why;
+  if (!sqlite::Exec(db_, "VACUUM INTO '" + target + "'", &why)) {
+    *error = path_ + ": cannot restore: " + why;
+    return false;
+  }
+  return true;
 }
 
 std::unique_ptr<Ledger> Ledger::OpenReadOnly(const std::string& path, std::string* error) {

@@ -18,6 +18,8 @@
 #ifndef PLAZO_LEDGER_LEDGER_H_
 #define PLAZO_LEDGER_LEDGER_H_
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -155,6 +157,17 @@ class Ledger {
 
   const std::string& path() const { return path_; }
   bool read_only() const { return read_only_; }
+
+  // Whether path still names the file this ledger has open: false once it
+  // was deleted or replaced, when every write would go to a file nobody
+  // reads again.
+  bool FileInPlace() const;
+
+  // Writes the whole open database to path, which must not exist (the file
+  // was deleted while open): what was deleted comes back, committed
+  // history and outbox included. Returns false with *error set when path
+  // exists or SQLite cannot write it.
+  [[nodiscard]] bool RestoreFile(std::string* error);
 
   // --- Deliveries ---
 
@@ -302,6 +315,8 @@ class Ledger {
   std::string path_;
   bool read_only_;
   std::unique_ptr<LedgerStatements> statements_;
+  dev_t device_ = 0;  // of the file opened at path
+  ino_t inode_ = 0;
 };
 
 }  // namespace plazo

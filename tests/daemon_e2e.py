@@ -422,6 +422,30 @@ class DaemonTest(unittest.TestCase):
         self.assertTrue(data.startswith(b"PLAZOCFG"))
         self.assertIn(b'id = "p-a"', data)
 
+    def test_a_ledger_deleted_while_running_is_restored_and_the_daemon_restarts(self):
+        d = self.daemon('before = ["1s"]\noverdue_max = 0')
+        due = int(time.time()) + 2
+        d.write_store("a", [(1, due)])
+        d.start()
+        self.assertTrue(wait_until(lambda: len(self.receiver.items()) >= 2, 10))
+        sent = d.ledger("SELECT count(*) FROM deliveries")[0][0]
+        for suffix in ("", "-wal", "-shm"):
+            path = os.path.join(d.state, "ledger.db" + suffix)
+            if os.path.exists(path):
+                os.unlink(path)
+        # Noticed within seconds: the daemon stops, puts the ledger back, exits 1.
+        self.assertEqual(d.proc.wait(timeout=15), 1)
+        self.assertIn("the ledger was deleted or replaced while plazod ran", d.log_text())
+        self.assertIn("restored from the open database", d.log_text())
+        self.assertEqual(d.ledger("SELECT count(*) FROM deliveries")[0][0], sent)
+        # Started again on it, nothing is sent twice.
+        got = len(self.receiver.items())
+        d.notify.forget()
+        d.start()
+        time.sleep(1.5)
+        self.assertEqual(len(self.receiver.items()), got)
+        self.assertEqual(d.stop(), 0)
+
     def test_receiver_down_then_up_delivers_everything_once(self):
         self.receiver.mode = "fail"
         d = self.daemon('before = ["1s"]\noverdue_max = 0')
