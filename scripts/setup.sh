@@ -14,7 +14,7 @@ packages=(
   python3-aiosmtpd openssl   # delivery tests: SMTP peer, test CA made at test time
   python3-icalendar          # calendar tests: an independent iCalendar parser
   prometheus                 # promtool checks the /metrics text in the tests
-  util-linux iproute2        # systemd_boot: unshare, nsenter, ip (loopback in the guest)
+  util-linux procps          # systemd_boot: unshare, nsenter, pivot_root; ps
 )
 # systemd_boot verifies webhook signatures with the official Standard
 # Webhooks library (npm standardwebhooks, tests/webhook_verify/): Debian's

@@ -471,7 +471,9 @@ class Test:
         g.run(["systemctl", "start", "plazod"])  # Type=notify: returns at READY=1
         ready = time.time() - started
         time.sleep(3)
-        p = g.show("plazod", "ActiveState", "SubState", "StatusText", "NRestarts", "User")
+        p = g.show("plazod", "ActiveState", "SubState", "StatusText", "NRestarts", "Type")
+        if p["Type"] != "notify":
+            raise AssertionError(f"Type={p['Type']}, not notify")
         if p["ActiveState"] != "active" or p["SubState"] != "running":
             raise AssertionError(f"not active 3 s after start: {p}")
         if "0 open" not in p["StatusText"]:
