@@ -16,7 +16,11 @@ tmpfiles files as installed), and runs the service as an operator would:
 usage: systemd_boot.py SOURCE_DIR BUILD_DIR [CMAKE]
 Exits 77 (CTest SKIP_RETURN_CODE) when not root or when systemd cannot be
 booted here. Everything mounted lives in the guest's own mount namespace, so
-it goes away with it; the cgroups and temporary folder are removed on exit.
+it goes away with it; the cgroups and temporary folder are removed on exit
+(or by the next run, after a SIGKILL). The guest shares the host's kernel, so
+it gets only its own cgroup2 subtree, read-only /sys and /proc/sys, a file as
+/dev/console, and none of the units that would change the host (sysctl.d,
+modules, binfmt, clock, udev, gettys).
 
 Peers (the webhook receiver) run in the guest's network namespace only
 (`nsenter -n`), so they write straight into the host's temporary folder.
