@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages plazo builds and tests with. Idempotent: when
-# everything is present it only runs dpkg-query and exits.
+# Installs the Debian 12 packages plazo builds and tests with, and the npm
+# package the webhook tests verify signatures with. Idempotent: when everything
+# is present it only runs dpkg-query and exits.
 set -euo pipefail
 
 packages=(
@@ -13,7 +14,12 @@ packages=(
   python3-aiosmtpd openssl   # delivery tests: SMTP peer, test CA made at test time
   python3-icalendar          # calendar tests: an independent iCalendar parser
   prometheus                 # promtool checks the /metrics text in the tests
+  util-linux procps          # systemd_boot: unshare, nsenter, pivot_root; ps
 )
+# systemd_boot verifies webhook signatures with the official Standard
+# Webhooks library (npm standardwebhooks, tests/webhook_verify/): Debian's
+# node and npm unless some node with npm is already installed.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,13 +28,17 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-echo "setup: installing ${missing[*]}" >&2
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+verify="$(dirname "$0")/../tests/webhook_verify"
+if [ ! -d "$verify/node_modules/standardwebhooks" ]; then
+  echo "setup: npm ci in tests/webhook_verify" >&2
+  (cd "$verify" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
