@@ -1,5 +1,8 @@
 #include "config/settings.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -146,23 +149,24 @@ void ReadDelivery(const toml::table& t, const std::string& file, Settings& s,
   r.Finish();
 }
 
-// "127.0.0.1:9464", "[::1]:9464" or ":9464" (loopback).
+// "127.0.0.1:9464", "[::1]:9464" or ":9464" (loopback). The host is an
+// address literal, as the listener binds it without a name lookup; inet_pton
+// is the judge, so "999.1.1.1" or "cafe" never reach bind() at run time.
 bool ParseListen(std::string_view text, HttpSettings* out) {
   size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) return false;
-  std::string_view host = text.substr(0, colon), port = text.substr(colon + 1);
+  std::string host(text.substr(0, colon));
+  std::string_view port = text.substr(colon + 1);
+  int family = AF_INET;
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
-    if (host.find(':') == std::string_view::npos) return false;
-  } else if (host.find(':') != std::string_view::npos) {
+    family = AF_INET6;
+  } else if (host.find(':') != std::string::npos) {
     return false;  // IPv6 needs brackets
   }
   if (host.empty()) host = "127.0.0.1";
-  bool ipv4 = std::all_of(host.begin(), host.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-  bool ipv6 = std::all_of(host.begin(), host.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
-  });
-  if (!ipv4 && !ipv6) return false;
+  unsigned char address[sizeof(in6_addr)];
+  if (inet_pton(family, host.c_str(), address) != 1) return false;
   if (port.empty() || port.size() > 5) return false;
   int value = 0;
   for (char c : port) {
@@ -170,7 +174,7 @@ bool ParseListen(std::string_view text, HttpSettings* out) {
     value = value * 10 + (c - '0');
   }
   if (value > 65535) return false;  // 0: any free port, logged at start
-  out->host = std::string(host);
+  out->host = std::move(host);
   out->port = static_cast<uint16_t>(value);
   return true;
 }
@@ -253,7 +257,9 @@ void ReadHolidaysFile(const std::string& path, SourcePos ref, std::set<Days>& ou
   if (!r.Require("holidays")) return;
   if (const toml::array* a = r.Get("holidays")->as_array()) {
     for (const toml::node& n : *a) {
-      if (n.is_date()) {
+      if (n.is_date() && !InDateRange(n.as_date()->get())) {
+        diags.Add(PosOf(n.source(), path), YearOutOfRange("holidays", n.as_date()->get().year));
+      } else if (n.is_date()) {
         toml::date d = n.as_date()->get();
         out.insert(Days(date::year{d.year} / date::month{d.month} / date::day{d.day}));
       } else {
@@ -355,6 +361,12 @@ void ReadSchedule(const std::string& name, const toml::table& t,
           continue;
         }
         toml::date d = e.as_date()->get();
+        // A holiday only moves alerts, and alerts follow due dates, which are
+        // all in InDateRange: one outside it can never apply (year 0 is a typo).
+        if (!InDateRange(d)) {
+          diags.Add(PosOf(e.source(), file), YearOutOfRange("holidays", d.year));
+          continue;
+        }
         sc.holidays.insert(Days(date::year{d.year} / date::month{d.month} / date::day{d.day}));
       }
     } else {
