@@ -98,17 +98,22 @@ void ReadEmail(const toml::table& t, const std::string& file,
               "passwords are never written inline: use password_file or password_env");
   }
   r.Require("url");
+  e.url_pos = r.Pos("url");
   if (auto v = r.String("url")) {
-    e.url = *v;
     bool smtp = v->rfind("smtp://", 0) == 0, smtps = v->rfind("smtps://", 0) == 0;
     size_t host_at = smtp ? 7 : 8;
     if (!smtp && !smtps) {
       diags.Add(r.Pos("url"), "'url' must start with smtp:// or smtps://, got \"" + *v + "\"");
     } else if (v->size() <= host_at || (*v)[host_at] == ':' || (*v)[host_at] == '/') {
       diags.Add(r.Pos("url"), "'url' has no host: \"" + *v + "\"");
+    } else {
+      // Kept only when valid here, so the libcurl check of what remains
+      // (notifiers/run_requirements.h) never reports a URL a second time.
+      e.url = *v;
     }
   }
   if (auto v = r.String("username")) e.username = *v;
+  e.password_file_pos = r.Pos("password_file");
   if (auto v = r.String("password_file")) e.password_file = Resolve(base_dir, *v);
   if (auto v = r.String("password_env")) e.password_env = *v;
   if (!e.username.empty() && e.password_file.empty() && e.password_env.empty()) {
@@ -209,16 +214,19 @@ void ReadWebhook(const std::string& name, const toml::table& t,
               "secrets are never written inline: use secret_file or secret_env");
   }
   r.Require("url");
+  w.url_pos = r.Pos("url");
   if (auto v = r.String("url")) {
-    w.url = *v;
     bool http = v->rfind("http://", 0) == 0, https = v->rfind("https://", 0) == 0;
     size_t host_at = https ? 8 : 7;
     if (!http && !https) {
       diags.Add(r.Pos("url"), "'url' must start with http:// or https://, got \"" + *v + "\"");
     } else if (v->size() <= host_at || (*v)[host_at] == '/' || (*v)[host_at] == ':') {
       diags.Add(r.Pos("url"), "'url' has no host: \"" + *v + "\"");
+    } else {
+      w.url = *v;  // only when valid here, as for [email] url
     }
   }
+  w.secret_file_pos = r.Pos("secret_file");
   if (auto v = r.String("secret_file")) w.secret_file = Resolve(base_dir, *v);
   if (auto v = r.String("secret_env")) w.secret_env = *v;
   if (w.secret_file.empty() && w.secret_env.empty() && !t.contains("secret")) {
@@ -431,10 +439,14 @@ Settings DefaultSettings() {
   return s;
 }
 
-bool ParseSettings(std::string_view text, const std::string& name, Settings* out,
-                   Diagnostics* diags) {
+namespace {
+
+// Reads the settings text into s, which starts as the embedded defaults, as
+// far as it can: a value with a problem keeps its default. Every problem goes
+// to diags; returns true when there was none.
+bool ParseInto(std::string_view text, const std::string& name, Settings& s, Diagnostics* diags) {
   Diagnostics local;
-  Settings s = DefaultSettings();
+  s = DefaultSettings();
   s.path = name;
   std::string base_dir = fs::path(name).parent_path().string();
   toml::table root;
@@ -494,7 +506,15 @@ bool ParseSettings(std::string_view text, const std::string& name, Settings* out
   }
   local.Sort();
   diags->Merge(local);
-  if (!local.empty()) return false;
+  return local.empty();
+}
+
+}  // namespace
+
+bool ParseSettings(std::string_view text, const std::string& name, Settings* out,
+                   Diagnostics* diags) {
+  Settings s;
+  if (!ParseInto(text, name, s, diags)) return false;
   *out = std::move(s);
   return true;
 }
@@ -506,6 +526,17 @@ bool LoadSettings(const std::string& path, Settings* out, Diagnostics* diags) {
     return false;
   }
   return ParseSettings(text.text, path, out, diags);
+}
+
+bool LoadSettingsBestEffort(const std::string& path, Settings* out, Diagnostics* diags) {
+  FileText text = ReadFileText(path);
+  if (!text.error.empty()) {
+    diags->Add(SourcePos{path, 0, 0}, text.error);
+    *out = DefaultSettings();
+    out->path = path;
+    return false;
+  }
+  return ParseInto(text.text, path, *out, diags);
 }
 
 }  // namespace plazo
