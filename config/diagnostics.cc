@@ -40,13 +40,30 @@ void Diagnostics::Merge(const Diagnostics& other) {
   warnings_.insert(warnings_.end(), other.warnings_.begin(), other.warnings_.end());
 }
 
+namespace {
+
+bool Before(const Diagnostic& a, const Diagnostic& b) {
+  if (a.pos.file != b.pos.file) return a.pos.file < b.pos.file;
+  if (a.pos.line != b.pos.line) return a.pos.line < b.pos.line;
+  return a.pos.column < b.pos.column;
+}
+
+}  // namespace
+
 void Diagnostics::Sort() {
-  std::stable_sort(list_.begin(), list_.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     if (a.pos.file != b.pos.file) return a.pos.file < b.pos.file;
-                     if (a.pos.line != b.pos.line) return a.pos.line < b.pos.line;
-                     return a.pos.column < b.pos.column;
-                   });
+  std::stable_sort(list_.begin(), list_.end(), Before);
+  std::stable_sort(warnings_.begin(), warnings_.end(), Before);
+}
+
+std::string Diagnostics::AllToString() const {
+  std::vector<const Diagnostic*> all;
+  for (const Diagnostic& d : list_) all.push_back(&d);
+  for (const Diagnostic& d : warnings_) all.push_back(&d);
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Diagnostic* a, const Diagnostic* b) { return Before(*a, *b); });
+  std::string out;
+  for (const Diagnostic* d : all) out += d->ToString() + '\n';
+  return out;
 }
 
 std::string Diagnostics::ToString() const {

@@ -39,8 +39,13 @@ class Diagnostics {
   std::string WarningsToString() const;
   // Appends every problem and warning of other.
   void Merge(const Diagnostics& other);
-  // Sorts by file, line and column, keeping the order of equal positions.
+  // Sorts problems, and warnings, by file, line and column, keeping the
+  // order of equal positions.
   void Sort();
+  // Problems and warnings together, in the order of their positions (a
+  // problem first at the same place), one per line: what `plazod check`
+  // prints, as a compiler lists errors and warnings.
+  std::string AllToString() const;
   // All messages, one per line, each ending in '\n'.
   std::string ToString() const;
 

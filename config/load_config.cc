@@ -68,20 +68,40 @@ bool LoadSettingsKeepingLastGood(const std::string& path, Settings* out, Diagnos
 
 }  // namespace
 
-bool LoadSettingsFrom(const ConfigSource& source, Settings* out, Diagnostics* diags,
-                      KeepLastGood* keep) {
+namespace {
+
+enum class SettingsMode { kStrict, kBestEffort, kKeepLastGood };
+
+bool ReadSettings(const ConfigSource& source, SettingsMode mode, Settings* out,
+                  Diagnostics* diags, KeepLastGood* keep) {
   Settings settings;
   std::string path = SettingsPathOf(source);
+  bool ok = true;
   if (path.empty()) {
     settings = DefaultSettings();
-  } else if (keep ? !LoadSettingsKeepingLastGood(path, &settings, diags, keep)
-                  : !LoadSettings(path, &settings, diags)) {
+  } else if (mode == SettingsMode::kBestEffort) {
+    ok = LoadSettingsBestEffort(path, &settings, diags);
+  } else if (mode == SettingsMode::kKeepLastGood
+                 ? !LoadSettingsKeepingLastGood(path, &settings, diags, keep)
+                 : !LoadSettings(path, &settings, diags)) {
     return false;
   }
   if (!source.store_dir.empty()) settings.store = source.store_dir;
   if (!source.state_dir.empty()) settings.state = source.state_dir;
   *out = std::move(settings);
-  return true;
+  return ok;
+}
+
+}  // namespace
+
+bool LoadSettingsFrom(const ConfigSource& source, Settings* out, Diagnostics* diags,
+                      KeepLastGood* keep) {
+  return ReadSettings(source, keep ? SettingsMode::kKeepLastGood : SettingsMode::kStrict, out,
+                      diags, keep);
+}
+
+bool LoadSettingsFromBestEffort(const ConfigSource& source, Settings* out, Diagnostics* diags) {
+  return ReadSettings(source, SettingsMode::kBestEffort, out, diags, nullptr);
 }
 
 bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags, KeepLastGood* keep) {

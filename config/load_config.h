@@ -30,6 +30,12 @@ struct ConfigSource {
 [[nodiscard]] bool LoadSettingsFrom(const ConfigSource& source, Settings* out, Diagnostics* diags,
                                     KeepLastGood* keep = nullptr);
 
+// Like LoadSettingsFrom, but *out always receives what could be read
+// (LoadSettingsBestEffort, settings.h); for `plazod check`. Returns true
+// when there was no problem.
+[[nodiscard]] bool LoadSettingsFromBestEffort(const ConfigSource& source, Settings* out,
+                                              Diagnostics* diags);
+
 // Loads and validates everything source names. Every problem, of the
 // settings and of all store files, is added to diags; returns true when there
 // was none, and only then is *out replaced. With keep (the daemon), files

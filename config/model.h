@@ -85,6 +85,10 @@ struct Webhook {
   std::string format = "json";
   Duration timeout = std::chrono::seconds(10);
   SourcePos pos;
+  // Where url and secret_file are written: what they name is checked outside
+  // config/ (notifiers/run_requirements.h), with libcurl and the file system.
+  SourcePos url_pos;
+  SourcePos secret_file_pos;
 };
 
 // The SMTP relay (SPEC 3.1 [email]). Absent: mail goes to <state>/outbox.
@@ -98,6 +102,9 @@ struct EmailSettings {
   std::string ca_file;
   bool insecure_skip_verify = false;
   SourcePos pos;
+  // Where url and password_file are written (see Webhook::url_pos).
+  SourcePos url_pos;
+  SourcePos password_file_pos;
 };
 
 // [delivery]: retries of failed deliveries (SPEC 6).

@@ -1,5 +1,8 @@
 #include "config/settings.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -95,17 +98,22 @@ void ReadEmail(const toml::table& t, const std::string& file,
               "passwords are never written inline: use password_file or password_env");
   }
   r.Require("url");
+  e.url_pos = r.Pos("url");
   if (auto v = r.String("url")) {
-    e.url = *v;
     bool smtp = v->rfind("smtp://", 0) == 0, smtps = v->rfind("smtps://", 0) == 0;
     size_t host_at = smtp ? 7 : 8;
     if (!smtp && !smtps) {
       diags.Add(r.Pos("url"), "'url' must start with smtp:// or smtps://, got \"" + *v + "\"");
     } else if (v->size() <= host_at || (*v)[host_at] == ':' || (*v)[host_at] == '/') {
       diags.Add(r.Pos("url"), "'url' has no host: \"" + *v + "\"");
+    } else {
+      // Kept only when valid here, so the libcurl check of what remains
+      // (notifiers/run_requirements.h) never reports a URL a second time.
+      e.url = *v;
     }
   }
   if (auto v = r.String("username")) e.username = *v;
+  e.password_file_pos = r.Pos("password_file");
   if (auto v = r.String("password_file")) e.password_file = Resolve(base_dir, *v);
   if (auto v = r.String("password_env")) e.password_env = *v;
   if (!e.username.empty() && e.password_file.empty() && e.password_env.empty()) {
@@ -146,23 +154,24 @@ void ReadDelivery(const toml::table& t, const std::string& file, Settings& s,
   r.Finish();
 }
 
-// "127.0.0.1:9464", "[::1]:9464" or ":9464" (loopback).
+// "127.0.0.1:9464", "[::1]:9464" or ":9464" (loopback). The host is an
+// address literal, as the listener binds it without a name lookup; inet_pton
+// is the judge, so "999.1.1.1" or "cafe" never reach bind() at run time.
 bool ParseListen(std::string_view text, HttpSettings* out) {
   size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) return false;
-  std::string_view host = text.substr(0, colon), port = text.substr(colon + 1);
+  std::string host(text.substr(0, colon));
+  std::string_view port = text.substr(colon + 1);
+  int family = AF_INET;
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
-    if (host.find(':') == std::string_view::npos) return false;
-  } else if (host.find(':') != std::string_view::npos) {
+    family = AF_INET6;
+  } else if (host.find(':') != std::string::npos) {
     return false;  // IPv6 needs brackets
   }
   if (host.empty()) host = "127.0.0.1";
-  bool ipv4 = std::all_of(host.begin(), host.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-  bool ipv6 = std::all_of(host.begin(), host.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
-  });
-  if (!ipv4 && !ipv6) return false;
+  unsigned char address[sizeof(in6_addr)];
+  if (inet_pton(family, host.c_str(), address) != 1) return false;
   if (port.empty() || port.size() > 5) return false;
   int value = 0;
   for (char c : port) {
@@ -170,7 +179,7 @@ bool ParseListen(std::string_view text, HttpSettings* out) {
     value = value * 10 + (c - '0');
   }
   if (value > 65535) return false;  // 0: any free port, logged at start
-  out->host = std::string(host);
+  out->host = std::move(host);
   out->port = static_cast<uint16_t>(value);
   return true;
 }
@@ -205,16 +214,19 @@ void ReadWebhook(const std::string& name, const toml::table& t,
               "secrets are never written inline: use secret_file or secret_env");
   }
   r.Require("url");
+  w.url_pos = r.Pos("url");
   if (auto v = r.String("url")) {
-    w.url = *v;
     bool http = v->rfind("http://", 0) == 0, https = v->rfind("https://", 0) == 0;
     size_t host_at = https ? 8 : 7;
     if (!http && !https) {
       diags.Add(r.Pos("url"), "'url' must start with http:// or https://, got \"" + *v + "\"");
     } else if (v->size() <= host_at || (*v)[host_at] == '/' || (*v)[host_at] == ':') {
       diags.Add(r.Pos("url"), "'url' has no host: \"" + *v + "\"");
+    } else {
+      w.url = *v;  // only when valid here, as for [email] url
     }
   }
+  w.secret_file_pos = r.Pos("secret_file");
   if (auto v = r.String("secret_file")) w.secret_file = Resolve(base_dir, *v);
   if (auto v = r.String("secret_env")) w.secret_env = *v;
   if (w.secret_file.empty() && w.secret_env.empty() && !t.contains("secret")) {
@@ -253,7 +265,9 @@ void ReadHolidaysFile(const std::string& path, SourcePos ref, const TextReader& 
   if (!r.Require("holidays")) return;
   if (const toml::array* a = r.Get("holidays")->as_array()) {
     for (const toml::node& n : *a) {
-      if (n.is_date()) {
+      if (n.is_date() && !InDateRange(n.as_date()->get())) {
+        diags.Add(PosOf(n.source(), path), YearOutOfRange("holidays", n.as_date()->get().year));
+      } else if (n.is_date()) {
         toml::date d = n.as_date()->get();
         out.insert(Days(date::year{d.year} / date::month{d.month} / date::day{d.day}));
       } else {
@@ -355,6 +369,12 @@ void ReadSchedule(const std::string& name, const toml::table& t,
           continue;
         }
         toml::date d = e.as_date()->get();
+        // A holiday only moves alerts, and alerts follow due dates, which are
+        // all in InDateRange: one outside it can never apply (year 0 is a typo).
+        if (!InDateRange(d)) {
+          diags.Add(PosOf(e.source(), file), YearOutOfRange("holidays", d.year));
+          continue;
+        }
         sc.holidays.insert(Days(date::year{d.year} / date::month{d.month} / date::day{d.day}));
       }
     } else {
@@ -419,10 +439,15 @@ Settings DefaultSettings() {
   return s;
 }
 
-bool ParseSettings(std::string_view text, const std::string& name, Settings* out,
-                   Diagnostics* diags, const TextReader& read) {
+namespace {
+
+// Reads the settings text into s, which starts as the embedded defaults, as
+// far as it can: a value with a problem keeps its default. Every problem goes
+// to diags; returns true when there was none. Holidays files come from read.
+bool ParseInto(std::string_view text, const std::string& name, Settings& s, Diagnostics* diags,
+               const TextReader& read) {
   Diagnostics local;
-  Settings s = DefaultSettings();
+  s = DefaultSettings();
   s.path = name;
   std::string base_dir = fs::path(name).parent_path().string();
   toml::table root;
@@ -482,7 +507,15 @@ bool ParseSettings(std::string_view text, const std::string& name, Settings* out
   }
   local.Sort();
   diags->Merge(local);
-  if (!local.empty()) return false;
+  return local.empty();
+}
+
+}  // namespace
+
+bool ParseSettings(std::string_view text, const std::string& name, Settings* out,
+                   Diagnostics* diags, const TextReader& read) {
+  Settings s;
+  if (!ParseInto(text, name, s, diags, read)) return false;
   *out = std::move(s);
   return true;
 }
@@ -495,6 +528,17 @@ bool LoadSettings(const std::string& path, Settings* out, Diagnostics* diags,
     return false;
   }
   return ParseSettings(text.text, path, out, diags, read);
+}
+
+bool LoadSettingsBestEffort(const std::string& path, Settings* out, Diagnostics* diags) {
+  FileText text = ReadFileText(path);
+  if (!text.error.empty()) {
+    diags->Add(SourcePos{path, 0, 0}, text.error);
+    *out = DefaultSettings();
+    out->path = path;
+    return false;
+  }
+  return ParseInto(text.text, path, *out, diags, ReadFileText);
 }
 
 }  // namespace plazo

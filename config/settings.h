@@ -31,6 +31,14 @@ Schedule BuiltinDipresSchedule(const std::string& timezone);
 [[nodiscard]] bool LoadSettings(const std::string& path, Settings* out, Diagnostics* diags,
                                 const TextReader& read = ReadFileText);
 
+// Like LoadSettings, but *out always receives what could be read: each value
+// with a problem keeps its default, and a file that cannot be read or is not
+// TOML gives the embedded defaults. For `plazod check`, which goes on to check
+// what the file names (secret files, URLs) and reports everything in one pass;
+// never for running. Returns true when there was no problem.
+[[nodiscard]] bool LoadSettingsBestEffort(const std::string& path, Settings* out,
+                                          Diagnostics* diags);
+
 // Parses settings from text as if read from file name; holidays files it
 // names come from read.
 [[nodiscard]] bool ParseSettings(std::string_view text, const std::string& name,

@@ -203,6 +203,18 @@ bool ParseStoreFile(std::string_view text, const std::string& name,
   local.Sort();
   diags->Merge(local);
   if (!local.empty()) return false;
+  // A part nobody hears about is planned for nothing. Only open parts of a
+  // valid file: a fulfilled part gets no alerts anyway, and a broken file's
+  // parts are not planned at all. The schedule's escalate_to does not count:
+  // it hears of a part only once it is late.
+  if (p.owners.empty() && p.webhooks.empty()) {
+    for (const Commitment& c : p.commitments) {
+      if (c.owners.empty() && c.IsOpen()) {
+        diags->Warn(c.pos, "nobody will be told about " + c.id +
+                               ": no owners, neither its own nor its program's, and no webhooks");
+      }
+    }
+  }
   std::stable_sort(p.commitments.begin(), p.commitments.end(),
                    [](const Commitment& a, const Commitment& b) {
                      return std::tie(a.number, a.part) < std::tie(b.number, b.part);

@@ -12,9 +12,14 @@ Days ToDays(const toml::date& d) {
   return Days(date::year{d.year} / date::month{d.month} / date::day{d.day});
 }
 
-bool InRange(const toml::date& d) { return d.year >= 1990 && d.year <= 2100; }
-
 }  // namespace
+
+bool InDateRange(const toml::date& d) { return d.year >= 1990 && d.year <= 2100; }
+
+std::string YearOutOfRange(std::string_view key, int year) {
+  return "'" + std::string(key) + "' year " + std::to_string(year) +
+         " is out of range (1990 to 2100)";
+}
 
 SourcePos PosOf(const toml::source_region& region, std::string_view file) {
   return SourcePos{std::string(file), static_cast<int>(region.begin.line),
@@ -118,10 +123,8 @@ std::optional<Days> TableReader::Date(std::string_view key) {
     return std::nullopt;
   }
   toml::date d = n->as_date()->get();
-  if (!InRange(d)) {
-    diags_.Add(PosOf(n->source(), file_),
-               "'" + std::string(key) + "' year " + std::to_string(d.year) +
-                   " is out of range (1990 to 2100)");
+  if (!InDateRange(d)) {
+    diags_.Add(PosOf(n->source(), file_), YearOutOfRange(key, d.year));
     return std::nullopt;
   }
   return ToDays(d);
@@ -145,10 +148,8 @@ std::optional<Due> TableReader::DateOrInstant(std::string_view key) {
                    "' is a local date-time: add an offset such as -03:00, or use a date");
     return std::nullopt;
   }
-  if (!InRange(dt.date)) {
-    diags_.Add(PosOf(n->source(), file_),
-               "'" + std::string(key) + "' year " + std::to_string(dt.date.year) +
-                   " is out of range (1990 to 2100)");
+  if (!InDateRange(dt.date)) {
+    diags_.Add(PosOf(n->source(), file_), YearOutOfRange(key, dt.date.year));
     return std::nullopt;
   }
   Days day = ToDays(dt.date);

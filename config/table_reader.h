@@ -75,6 +75,12 @@ class TableReader {
 // diags at its position and gives false.
 [[nodiscard]] bool ParseToml(std::string_view text, const std::string& name, toml::table* root,
                              Diagnostics* diags);
+// Whether d falls in the years plazo plans for, 1990 to 2100: every date of
+// the store (due, submitted...) and every holiday. Outside it a date is a
+// typo (year 0, 20255), never a real deadline.
+[[nodiscard]] bool InDateRange(const toml::date& d);
+// "'key' year Y is out of range (1990 to 2100)".
+std::string YearOutOfRange(std::string_view key, int year);
 // The TOML type of node as a word for messages ("a string", "an integer").
 std::string_view TypeWord(const toml::node& node);
 

@@ -7,11 +7,13 @@
 #include <ostream>
 
 #include "config/load_config.h"
+#include "config/store.h"
 #include "config/time_text.h"
 #include "daemon/cli.h"
 #include "daemon/json_output.h"
 #include "daemon/service.h"
 #include "ledger/ledger.h"
+#include "notifiers/run_requirements.h"
 #include "planner/status.h"
 
 namespace plazo {
@@ -138,8 +140,23 @@ int RunDaemon(const Options& options, std::ostream&, std::ostream& err) {
 }
 
 int RunCheck(const Options& options, std::ostream& out, std::ostream& err) {
+  // One pass over everything `run` needs, so an admin fixes an edit at once:
+  // what the settings name (secrets, URLs) is checked even when the settings
+  // have other problems. The store is checked only against valid settings,
+  // since the schedule and webhook names it uses come from them.
+  Diagnostics diags;
   Config config;
-  if (!LoadForCommand(options, &config, err)) return kExitInvalid;
+  bool settings_ok = LoadSettingsFromBestEffort(SourceFrom(options), &config.settings, &diags);
+  bool ok = CheckRunRequirements(config.settings, &diags) && settings_ok;
+  if (settings_ok) {
+    ok = LoadStore(config.settings.store, config.settings, &config.store, &diags) && ok;
+  }
+  diags.Sort();
+  err << diags.AllToString();
+  if (!ok) {
+    err << "plazod: " << diags.size() << (diags.size() == 1 ? " error" : " errors") << "\n";
+    return kExitInvalid;
+  }
   const Settings& s = config.settings;
   out << "ok: " << (s.path.empty() ? "embedded default settings" : s.path) << ", "
       << config.store.programs.size() << (config.store.programs.size() == 1 ? " program, " : " programs, ")

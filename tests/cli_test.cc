@@ -1,4 +1,8 @@
 // The plazod command line: exit codes, usage errors, check and status output.
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include <boost/json.hpp>
@@ -56,6 +60,40 @@ TEST_CASE("check reports every error with its place and exits 1") {
         std::string::npos);
   CHECK(r.err.find("/bad/store-folder/b.toml:8:10: 'status': unknown status") != std::string::npos);
   CHECK(r.err.find("plazod: 2 errors\n") != std::string::npos);
+}
+
+TEST_CASE("check lists settings problems and what the settings name in one sorted pass") {
+  char tmpl[] = "/tmp/plazo-cli-XXXXXX";
+  std::filesystem::path dir = mkdtemp(tmpl);
+  std::filesystem::create_directory(dir / "store");
+  std::ofstream(dir / "open-secret") << "whsec_c2VjcmV0by1kZS1wcnVlYmE=\n";
+  std::filesystem::permissions(dir / "open-secret", std::filesystem::perms(0644));
+  std::ofstream(dir / "plazod.toml")
+      << "[daemon]\nstore = \"store\"\n\n"
+         "[webhook.b]\nurl = \"https://hooks.example.gob.cl/T1\"\nsecret_file = \"open-secret\"\n\n"
+         "[webhook.a]\nurl = \"http://[::1\"\nsecret_file = \"missing\"\n\n"
+         "[http]\nlisten = \"999.1.1.1:80\"\n";
+  std::string settings = (dir / "plazod.toml").string();
+  Run r = Cli({"check", "--config", settings});
+  CHECK(r.code == kExitInvalid);
+  CHECK(r.err == settings + ":6:15: warning: secret file " + (dir / "open-secret").string() +
+                     " is readable by other users; chmod 600\n" +
+                     settings + ":9:7: 'url' is not a valid URL (Bad IPv6 address): \"http://[::1\"\n" +
+                     settings + ":10:15: cannot read secret file " + (dir / "missing").string() +
+                     ": No such file or directory\n" +
+                     settings + ":13:10: 'listen' must be an address and port such as "
+                     "\"127.0.0.1:9464\" or \"[::1]:9464\", not \"999.1.1.1:80\"\n"
+                     "plazod: 3 errors\n");
+
+  // Only warnings: exit 0, the warnings on stderr.
+  std::ofstream(dir / "plazod.toml")
+      << "[daemon]\nstore = \"store\"\n\n"
+         "[webhook.b]\nurl = \"https://hooks.example.gob.cl/T1\"\nsecret_file = \"open-secret\"\n";
+  r = Cli({"check", "--config", settings});
+  CHECK(r.code == kExitOk);
+  CHECK(r.err.find(":6:15: warning: secret file ") != std::string::npos);
+  CHECK(r.err.find("warning: no store files") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("status --json has the documented shape") {

@@ -123,5 +123,16 @@ TEST_CASE("durations accept one unit and reject everything else") {
   CHECK(FormatDuration(Duration(90)) == "90s");
 }
 
+TEST_CASE("[http] listen takes IPv4 and bracketed IPv6 address literals and any port") {
+  auto listen = [](const std::string& text) {
+    return *Parse("[http]\nlisten = \"" + text + "\"\n").http;
+  };
+  CHECK(listen("127.0.0.1:9464").host == "127.0.0.1");
+  CHECK(listen("0.0.0.0:0").port == 0);  // any free port
+  CHECK(listen("[::1]:9464").host == "::1");
+  CHECK(listen("[::ffff:10.0.0.1]:65535").port == 65535);
+  CHECK(listen(":9464").host == "127.0.0.1");
+}
+
 }  // namespace
 }  // namespace plazo
