@@ -25,6 +25,7 @@
 #include "dispatch/outbox_sender.h"
 #include "ledger/ledger.h"
 #include "notifiers/outbox_folder.h"
+#include "notifiers/run_requirements.h"
 
 namespace plazo {
 namespace {
@@ -204,6 +205,15 @@ class Service {
     for (const std::string& file : current_->kept) {
       spdlog::warn("{}: invalid on disk; running on its version accepted at {}", file,
                    FormatRfc3339(Instant(std::chrono::seconds(current_->accepted_at[file])), s.zone));
+    }
+    if (!store_files) {
+      // What `check` refuses and the settings loader lets through (secret
+      // files, URLs curl cannot use) would fail each delivery; say it now.
+      Diagnostics needs;
+      (void)CheckRunRequirements(s, &needs);
+      needs.Sort();
+      for (const Diagnostic& d : needs.list()) spdlog::error("{}", d.ToString());
+      for (const Diagnostic& w : needs.warnings()) spdlog::warn("{}", w.ToString());
     }
     std::string error;
     if (!SaveLastGood(ConfigSnapshotPath(s.state), current_.get(), store_files, &error)) {
