@@ -562,7 +562,9 @@ class Test:
             raise AssertionError(f"the due stage was not delivered after the restart "
                                  f"(status {g.show('plazod', 'StatusText')['StatusText']!r})")
         late = rec["arrival"] - self.due
-        if not -0.001 <= late <= 2:
+        # On time: not before its instant, and not a restart delay (or a
+        # catch-up much later) after it; generous for a loaded CI machine.
+        if not -0.001 <= late <= 5:
             raise AssertionError(f"the due stage arrived {late:+.2f} s from its instant")
         return f"back in {back_after:.2f} s, due stage {late * 1000:+.0f} ms after its instant"
 
