@@ -1,8 +1,11 @@
 #include "config/config_snapshot.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
-#include <sys/stat.h>
 
 #include "base/atomic_file.h"
 #include "base/hash.h"
@@ -12,6 +15,8 @@ namespace plazo {
 namespace {
 
 constexpr std::string_view kMagic = "PLAZOCFG";
+constexpr size_t kHeaderSize = 12;  // magic, version
+// Snapshots of large stores may exceed what one input file may be.
 constexpr long long kMaxSnapshotSize = 4LL * 1024 * 1024 * 1024;
 
 void PutU32(std::string& out, uint32_t v) {
@@ -22,12 +27,38 @@ void PutU64(std::string& out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
+std::string Header() {
+  std::string out(kMagic);
+  PutU32(out, kConfigSnapshotVersion);
+  return out;
+}
+
+void PutRecord(std::string& out, const std::string& path, const AcceptedText* accepted) {
+  std::string body;
+  PutU64(body, static_cast<uint64_t>(accepted ? accepted->accepted_at : 0));
+  body.push_back(accepted ? 0 : 1);
+  PutU32(body, static_cast<uint32_t>(path.size()));
+  body += path;
+  std::string_view text = accepted ? std::string_view(accepted->text) : std::string_view();
+  PutU32(body, static_cast<uint32_t>(text.size()));
+  body += text;
+  PutU32(out, static_cast<uint32_t>(body.size()));
+  out += body;
+  PutU64(out, Fnv1a(body));
+}
+
 // Reads fixed-size fields and byte strings from a buffer, failing once
 // anything would run past its end.
 class Reader {
  public:
   explicit Reader(std::string_view data) : data_(data) {}
 
+  bool U8(uint8_t* v) {
+    uint64_t wide;
+    if (!Fixed(1, &wide)) return false;
+    *v = static_cast<uint8_t>(wide);
+    return true;
+  }
   bool U32(uint32_t* v) {
     uint64_t wide;
     if (!Fixed(4, &wide)) return false;
@@ -35,12 +66,13 @@ class Reader {
     return true;
   }
   bool U64(uint64_t* v) { return Fixed(8, v); }
-  bool Bytes(uint32_t size, std::string* out) {
+  bool Bytes(size_t size, std::string_view* out) {
     if (data_.size() - at_ < size) return false;
-    out->assign(data_.substr(at_, size));
+    *out = data_.substr(at_, size);
     at_ += size;
     return true;
   }
+  size_t at() const { return at_; }
   size_t remaining() const { return data_.size() - at_; }
 
  private:
@@ -58,6 +90,30 @@ class Reader {
   size_t at_ = 0;
 };
 
+// Applies one record's body to texts; false when the body is malformed.
+bool ApplyBody(std::string_view body, AcceptedTexts* texts) {
+  Reader r(body);
+  uint64_t at = 0;
+  uint8_t removed = 0;
+  uint32_t path_size = 0, text_size = 0;
+  std::string_view path, text;
+  if (!r.U64(&at) || !r.U8(&removed) || removed > 1 || !r.U32(&path_size) ||
+      !r.Bytes(path_size, &path) || !r.U32(&text_size) || !r.Bytes(text_size, &text) ||
+      r.remaining() != 0) {
+    return false;
+  }
+  if (removed) {
+    texts->erase(std::string(path));
+  } else {
+    (*texts)[std::string(path)] = AcceptedText{std::string(text), static_cast<int64_t>(at)};
+  }
+  return true;
+}
+
+uint64_t RecordSize(const std::string& path, const AcceptedText* accepted) {
+  return 4 + 8 + 1 + 4 + path.size() + 4 + (accepted ? accepted->text.size() : 0) + 8;
+}
+
 }  // namespace
 
 std::string ConfigSnapshotPath(const std::string& state_dir) {
@@ -65,29 +121,28 @@ std::string ConfigSnapshotPath(const std::string& state_dir) {
 }
 
 std::string EncodeConfigSnapshot(const AcceptedTexts& texts) {
-  std::string out(kMagic);
-  PutU32(out, kConfigSnapshotVersion);
-  PutU32(out, static_cast<uint32_t>(texts.size()));
-  for (const auto& [path, accepted] : texts) {
-    PutU64(out, static_cast<uint64_t>(accepted.accepted_at));
-    PutU32(out, static_cast<uint32_t>(path.size()));
-    out += path;
-    PutU32(out, static_cast<uint32_t>(accepted.text.size()));
-    out += accepted.text;
-  }
-  PutU64(out, Fnv1a(out));
+  std::string out = Header();
+  for (const auto& [path, accepted] : texts) PutRecord(out, path, &accepted);
   return out;
 }
 
-bool DecodeConfigSnapshot(std::string_view data, AcceptedTexts* out, std::string* error) {
+std::string EncodeSnapshotEdits(const std::vector<SnapshotEdit>& edits) {
+  std::string out;
+  for (const SnapshotEdit& e : edits) PutRecord(out, e.path, e.accepted ? &*e.accepted : nullptr);
+  return out;
+}
+
+bool DecodeConfigSnapshot(std::string_view data, AcceptedTexts* out, std::string* damage,
+                          std::string* error) {
+  damage->clear();
   if (data.substr(0, kMagic.size()) != kMagic) {
     *error = "not a plazo configuration snapshot";
     return false;
   }
   Reader r(data.substr(kMagic.size()));
-  uint32_t version = 0, count = 0;
+  uint32_t version = 0;
   if (!r.U32(&version)) {
-    *error = "truncated";
+    *error = "not a plazo configuration snapshot";
     return false;
   }
   if (version != kConfigSnapshotVersion) {
@@ -95,70 +150,114 @@ bool DecodeConfigSnapshot(std::string_view data, AcceptedTexts* out, std::string
              std::to_string(kConfigSnapshotVersion);
     return false;
   }
-  // The checksum first: sizes in a damaged file must not be trusted.
-  if (data.size() < kMagic.size() + 16) {
-    *error = "truncated";
-    return false;
-  }
-  std::string_view body = data.substr(0, data.size() - 8);
-  Reader tail(data.substr(data.size() - 8));
-  uint64_t sum = 0;
-  (void)tail.U64(&sum);
-  if (Fnv1a(body) != sum) {
-    *error = "checksum mismatch";
-    return false;
-  }
-  Reader records(body.substr(kMagic.size() + 4));
   AcceptedTexts texts;
-  if (!records.U32(&count)) {
-    *error = "truncated";
-    return false;
-  }
-  for (uint32_t i = 0; i < count; ++i) {
-    uint64_t at = 0;
-    uint32_t path_size = 0, text_size = 0;
-    std::string path;
-    AcceptedText accepted;
-    if (!records.U64(&at) || !records.U32(&path_size) || !records.Bytes(path_size, &path) ||
-        !records.U32(&text_size) || !records.Bytes(text_size, &accepted.text)) {
-      *error = "truncated";
-      return false;
+  while (r.remaining() > 0) {
+    size_t start = r.at();
+    uint32_t size = 0;
+    uint64_t sum = 0;
+    std::string_view body;
+    if (!r.U32(&size) || !r.Bytes(size, &body) || !r.U64(&sum) || Fnv1a(body) != sum ||
+        !ApplyBody(body, &texts)) {
+      size_t offset = kMagic.size() + start;
+      *damage = "a damaged record at byte " + std::to_string(offset) + "; the " +
+                std::to_string(data.size() - offset) + " bytes from there are ignored";
+      break;
     }
-    accepted.accepted_at = static_cast<int64_t>(at);
-    texts[std::move(path)] = std::move(accepted);
-  }
-  if (records.remaining() != 0) {
-    *error = "trailing bytes after the last record";
-    return false;
   }
   *out = std::move(texts);
   return true;
 }
 
-bool ReadConfigSnapshot(const std::string& path, AcceptedTexts* out, std::string* error) {
+bool ConfigSnapshotFile::Read(AcceptedTexts* out, std::string* warning,
+                              std::string* error) const {
+  out->clear();
+  warning->clear();
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) {
-    out->clear();
-    return true;
-  }
-  // Snapshots of large stores may exceed what one input file may be.
-  FileText file = ReadFileTextUpTo(path, kMaxSnapshotSize);
+  if (::stat(path_.c_str(), &st) != 0 && errno == ENOENT) return true;
+  FileText file = ReadFileTextUpTo(path_, kMaxSnapshotSize);
   if (!file.error.empty()) {
-    *error = path + ": " + file.error;
+    *error = path_ + ": " + file.error;
     return false;
   }
-  std::string why;
-  if (!DecodeConfigSnapshot(file.text, out, &why)) {
-    *error = path + ": " + why;
+  std::string damage, why;
+  if (!DecodeConfigSnapshot(file.text, out, &damage, &why)) {
+    *error = path_ + ": " + why;
     return false;
   }
+  if (!damage.empty()) *warning = path_ + ": " + damage;
   return true;
 }
 
-bool WriteConfigSnapshot(const std::string& path, const AcceptedTexts& texts, std::string* error) {
+bool ConfigSnapshotFile::Replace(const AcceptedTexts& texts, std::string* error) {
   AtomicWriteOptions options;
   options.mode = 0640;
-  return WriteFileAtomically(path, EncodeConfigSnapshot(texts), options, error);
+  std::string data = EncodeConfigSnapshot(texts);
+  if (!WriteFileAtomically(path_, data, options, error)) {
+    written_ = false;
+    return false;
+  }
+  written_ = true;
+  file_bytes_ = data.size();
+  record_bytes_.clear();
+  for (const auto& [path, accepted] : texts) record_bytes_[path] = RecordSize(path, &accepted);
+  return true;
+}
+
+bool ConfigSnapshotFile::Apply(const std::vector<SnapshotEdit>& edits, std::string* error) {
+  if (edits.empty()) return true;
+  std::map<std::string, uint64_t> live = record_bytes_;
+  uint64_t live_bytes = kHeaderSize;
+  std::string records = EncodeSnapshotEdits(edits);
+  for (const SnapshotEdit& e : edits) {
+    if (e.accepted) {
+      live[e.path] = RecordSize(e.path, &*e.accepted);
+    } else {
+      live.erase(e.path);
+    }
+  }
+  for (const auto& [_, bytes] : live) live_bytes += bytes;
+  if (!written_ || file_bytes_ + records.size() > 2 * live_bytes + (1 << 20)) {
+    AcceptedTexts texts;
+    std::string warning, unreadable;
+    // What cannot be read is lost from the copy, not from the daemon, which
+    // runs on what it holds; the rewrite makes the file whole again.
+    if (!Read(&texts, &warning, &unreadable)) texts.clear();
+    for (const SnapshotEdit& e : edits) {
+      if (e.accepted) {
+        texts[e.path] = *e.accepted;
+      } else {
+        texts.erase(e.path);
+      }
+    }
+    return Replace(texts, error);
+  }
+  int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) {
+    *error = path_ + ": cannot append: " + std::strerror(errno);
+    written_ = false;  // the next edit rewrites it whole
+    return false;
+  }
+  size_t done = 0;
+  while (done < records.size()) {
+    ssize_t n = ::write(fd, records.data() + done, records.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  int saved = errno;
+  bool ok = done == records.size() && ::fdatasync(fd) == 0;
+  if (!ok) {
+    if (done == records.size()) saved = errno;
+    // Cut the partial records off so that later appends stay reachable.
+    if (::ftruncate(fd, static_cast<off_t>(file_bytes_)) != 0) written_ = false;
+    ::close(fd);
+    *error = path_ + ": cannot append: " + std::strerror(saved);
+    return false;
+  }
+  ::close(fd);
+  file_bytes_ += records.size();
+  record_bytes_ = std::move(live);
+  return true;
 }
 
 }  // namespace plazo

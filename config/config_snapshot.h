@@ -4,20 +4,25 @@
 // daemon restarted while a file on disk is broken (a crash in the middle of
 // an edit, a reboot) runs on these texts instead of refusing to start.
 //
-// The file is binary, versioned and checksummed, and replaced atomically:
-//   "PLAZOCFG" u32 version, u32 count,
-//   count × (i64 accepted_at, u32 path size, path, u32 text size, text),
-//   u64 FNV-1a of every byte before it;
-// integers little-endian. A reader refuses another version, a bad checksum
-// and any size that runs past the end, so a torn or foreign file is never
-// taken for a configuration.
+// The file is a log of records after a header, integers little-endian:
+//   header: "PLAZOCFG", u32 version
+//   record: u32 body size, body, u64 FNV-1a of the body
+//   body:   i64 accepted_at, u8 removed, u32 path size, path, u32 text size, text
+// A later record for a path replaces an earlier one; "removed" drops it.
+// After a store edit the daemon appends the records of the files that
+// changed, so one edit costs that file, not the store (SPEC 8); it rewrites
+// the file whole (atomically) after a whole load and once superseded records
+// outweigh the live ones. A reader applies records up to the first one that
+// is torn or damaged, so a crash during an append leaves the state before it.
 #ifndef PLAZO_CONFIG_CONFIG_SNAPSHOT_H_
 #define PLAZO_CONFIG_CONFIG_SNAPSHOT_H_
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace plazo {
 
@@ -27,35 +32,65 @@ struct AcceptedText {
   int64_t accepted_at = 0;  // Unix seconds
 };
 
-// Accepted texts by file path (as the loaders name files).
+// Accepted texts by file path (as the loaders name files, lexically normal).
 using AcceptedTexts = std::map<std::string, AcceptedText>;
+
+// A change to the copy: path accepted anew, or removed when nullopt.
+struct SnapshotEdit {
+  std::string path;
+  std::optional<AcceptedText> accepted;
+};
 
 inline constexpr uint32_t kConfigSnapshotVersion = 1;
 
 // <state>/last-good.config: where the daemon keeps the copy.
 std::string ConfigSnapshotPath(const std::string& state_dir);
 
-// The file's bytes for texts.
+// A whole file holding texts: the header and one record per path.
 std::string EncodeConfigSnapshot(const AcceptedTexts& texts);
 
-// Parses the bytes of a snapshot into *out. Returns false, with *error one
+// The records of edits, to append to a file.
+std::string EncodeSnapshotEdits(const std::vector<SnapshotEdit>& edits);
+
+// Parses a snapshot file's bytes into *out. Returns false, with *error one
 // sentence ("not a plazo configuration snapshot", "version 7, this plazod
-// reads 1", "checksum mismatch", "truncated"), when data is not a whole
-// snapshot of this version; *out is then untouched.
+// reads 1"), when data is not a snapshot of this version; *out is then
+// untouched. Records after a damaged or torn one are ignored and said in
+// *damage ("a damaged record at byte N; the M bytes from there are
+// ignored"), which is empty otherwise.
 [[nodiscard]] bool DecodeConfigSnapshot(std::string_view data, AcceptedTexts* out,
-                                        std::string* error);
+                                        std::string* damage, std::string* error);
 
-// Reads the snapshot at path. A missing file is not an error: *out is then
-// empty (a first start). Returns false with *error naming path and the
-// reason when the file cannot be read or is not a valid snapshot.
-[[nodiscard]] bool ReadConfigSnapshot(const std::string& path, AcceptedTexts* out,
-                                      std::string* error);
+// The snapshot file of one state folder, as the daemon keeps it.
+class ConfigSnapshotFile {
+ public:
+  explicit ConfigSnapshotFile(std::string path) : path_(std::move(path)) {}
 
-// Replaces the snapshot at path with texts, atomically (mode 0640: it holds
-// no secrets, but the store names officers). Returns false with *error set
-// when a step fails; the previous snapshot is then unchanged.
-[[nodiscard]] bool WriteConfigSnapshot(const std::string& path, const AcceptedTexts& texts,
-                                       std::string* error);
+  const std::string& path() const { return path_; }
+
+  // The texts in the file: empty when there is none yet (a first start).
+  // Returns false with *error naming the file and the reason when it cannot
+  // be read or is not a snapshot (the caller goes on without it); a damaged
+  // tail is only a *warning and the records before it are kept.
+  [[nodiscard]] bool Read(AcceptedTexts* out, std::string* warning, std::string* error) const;
+
+  // Replaces the file with texts, atomically (mode 0640: it holds no
+  // secrets, but the store names officers). Returns false with *error set
+  // when a step fails; the previous file is then unchanged.
+  [[nodiscard]] bool Replace(const AcceptedTexts& texts, std::string* error);
+
+  // Records edits: appended and synced, or the file rewritten whole when
+  // superseded records would outweigh the live ones or no file was written
+  // by this object yet. A failed append is cut off again, so the file stays
+  // whole. Returns false with *error set when the file cannot be written.
+  [[nodiscard]] bool Apply(const std::vector<SnapshotEdit>& edits, std::string* error);
+
+ private:
+  std::string path_;
+  bool written_ = false;                     // by Replace, so sizes are known
+  uint64_t file_bytes_ = 0;                  // the file's size
+  std::map<std::string, uint64_t> record_bytes_;  // the live record of each path
+};
 
 }  // namespace plazo
 

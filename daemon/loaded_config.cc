@@ -110,29 +110,34 @@ std::shared_ptr<LoadedConfig> ReloadStoreFiles(LoadedConfig* current,
   return loaded;
 }
 
-bool SaveLastGood(const std::string& path, LoadedConfig* loaded,
-                  const std::vector<std::string>* changed, std::string* error) {
-  AcceptedTexts before, after;
-  std::string unreadable;
-  // An unreadable snapshot only costs the files kept from it, which are
-  // then missing from the new one; the daemon runs on regardless.
-  if (!ReadConfigSnapshot(path, &before, &unreadable)) before.clear();
-  if (changed) {
-    after = std::move(before);
-    for (const std::string& p : *changed) {
-      std::string n = Normal(p);
-      if (!loaded->kept.count(n)) after.erase(n);
-    }
-  } else {
-    for (const std::string& p : loaded->kept) {
-      if (auto found = before.find(p); found != before.end()) after.insert(*found);
-    }
+bool SaveLastGood(ConfigSnapshotFile& file, const AcceptedTexts& last_good,
+                  LoadedConfig* loaded, std::string* error) {
+  AcceptedTexts texts;
+  for (const std::string& p : loaded->kept) {
+    if (auto found = last_good.find(p); found != last_good.end()) texts.insert(*found);
   }
   for (auto& [p, text] : loaded->unsaved) {
-    after[p] = AcceptedText{std::move(text), loaded->accepted_at[p]};
+    texts[p] = AcceptedText{std::move(text), loaded->accepted_at[p]};
   }
   loaded->unsaved.clear();
-  return WriteConfigSnapshot(path, after, error);
+  return file.Replace(texts, error);
+}
+
+bool SaveLastGoodEdits(ConfigSnapshotFile& file, const std::vector<std::string>& changed,
+                       LoadedConfig* loaded, std::string* error) {
+  std::vector<SnapshotEdit> edits;
+  std::set<std::string> done;
+  for (const std::string& path : changed) {
+    std::string p = Normal(path);
+    if (!done.insert(p).second || loaded->kept.count(p)) continue;  // invalid: as before
+    SnapshotEdit edit{p, std::nullopt};
+    if (auto text = loaded->unsaved.find(p); text != loaded->unsaved.end()) {
+      edit.accepted = AcceptedText{std::move(text->second), loaded->accepted_at[p]};
+    }
+    edits.push_back(std::move(edit));
+  }
+  loaded->unsaved.clear();
+  return file.Apply(edits, error);
 }
 
 std::vector<std::string> StoreFilesAmong(const std::vector<std::string>& changed,

@@ -8,7 +8,8 @@
 // The daemon never drops a file's reminders for a broken edit: a file that
 // is invalid on disk keeps its last good version (config/store.h's
 // KeepLastGood), also across restarts through the snapshot in the state
-// folder (config/config_snapshot.h), which SaveLastGood keeps up to date.
+// folder (config/config_snapshot.h), which SaveLastGood and
+// SaveLastGoodEdits keep up to date.
 #ifndef PLAZO_DAEMON_LOADED_CONFIG_H_
 #define PLAZO_DAEMON_LOADED_CONFIG_H_
 
@@ -66,13 +67,19 @@ struct LoadedConfig {
     LoadedConfig* current, const std::vector<std::string>& changed, int64_t now,
     Diagnostics* diags);
 
-// Brings the snapshot at path up to loaded: every file in force with the
-// text it runs on. changed: the files a store reload looked at (the others
-// are as in the snapshot); nullptr after a whole load. Clears
-// loaded->unsaved. Returns false with *error set when the snapshot cannot be
-// written (the daemon goes on; the previous snapshot stays).
-[[nodiscard]] bool SaveLastGood(const std::string& path, LoadedConfig* loaded,
-                                const std::vector<std::string>* changed, std::string* error);
+// After a whole load from last_good: replaces the copy in file with every
+// file in force and the text it runs on. Clears loaded->unsaved. Returns
+// false with *error set when the copy cannot be written (the daemon goes
+// on; the previous copy stays).
+[[nodiscard]] bool SaveLastGood(ConfigSnapshotFile& file, const AcceptedTexts& last_good,
+                                LoadedConfig* loaded, std::string* error);
+
+// After a store reload of the files in changed: records in file what they
+// are now (accepted, removed, or as before when invalid), appending only
+// those files. Clears loaded->unsaved. Errors as for SaveLastGood.
+[[nodiscard]] bool SaveLastGoodEdits(ConfigSnapshotFile& file,
+                                     const std::vector<std::string>& changed,
+                                     LoadedConfig* loaded, std::string* error);
 
 // The store files among changed: *.toml directly in settings' store folder.
 // When that is not every changed path, a settings file changed too and the

@@ -61,8 +61,10 @@ class Service {
       spdlog::error("{}", error);
       return 1;
     }
+    snapshot_ = std::make_unique<ConfigSnapshotFile>(ConfigSnapshotPath(state));
+    AcceptedTexts last_good = ReadLastGood();
     Diagnostics diags;
-    current_ = LoadConfiguration(options_.source, ReadLastGood(state), Unix(Now()), &diags);
+    current_ = LoadConfiguration(options_.source, last_good, Unix(Now()), &diags);
     if (!current_) {
       diags.Sort();
       for (const Diagnostic& d : diags.list()) spdlog::error("{}", d.ToString());
@@ -82,8 +84,9 @@ class Service {
         spdlog::error("{}", error);
         return 1;
       }
+      snapshot_ = std::make_unique<ConfigSnapshotFile>(ConfigSnapshotPath(s.state));
     }
-    Accepted(nullptr);
+    Accepted(nullptr, last_good);
     // Halves of messages that a crashed run left in the outbox's tmp/.
     size_t stale = OutboxFolder(s.state).RemoveStaleTemporaries(
         std::filesystem::file_time_type::clock::now() - std::chrono::minutes(10));
@@ -149,10 +152,11 @@ class Service {
     auto started = std::chrono::steady_clock::now();
     Diagnostics diags;
     const Settings& before = current_->config.settings;
+    AcceptedTexts last_good;
+    if (!store_files) last_good = ReadLastGood();
     std::shared_ptr<LoadedConfig> fresh =
-        store_files
-            ? ReloadStoreFiles(current_.get(), *store_files, Unix(Now()), &diags)
-            : LoadConfiguration(options_.source, ReadLastGood(before.state), Unix(Now()), &diags);
+        store_files ? ReloadStoreFiles(current_.get(), *store_files, Unix(Now()), &diags)
+                    : LoadConfiguration(options_.source, last_good, Unix(Now()), &diags);
     last_reload_at_ = Now();
     if (!fresh) {
       diags.Sort();
@@ -170,7 +174,7 @@ class Service {
     bool store_moved = fresh->config.settings.store != before.store;
     bool http_moved = HttpChanged(fresh->config.settings, before);
     current_ = std::move(fresh);
-    Accepted(store_files);
+    Accepted(store_files, last_good);
     // A store edit leaves the settings, and so every connection, as they are.
     if (!store_files) ConfigureChannels();
     if (store_moved) Watch();
@@ -186,20 +190,23 @@ class Service {
 
   static int64_t Unix(Instant t) { return t.time_since_epoch().count(); }
 
-  // The last good configuration kept in state; empty when there is none yet
-  // or it cannot be read (then said in the log).
-  static AcceptedTexts ReadLastGood(const std::string& state) {
+  // The last good configuration kept in the state folder; empty when there
+  // is none yet or it cannot be read (then said in the log).
+  AcceptedTexts ReadLastGood() {
     AcceptedTexts texts;
-    std::string error;
-    if (!ReadConfigSnapshot(ConfigSnapshotPath(state), &texts, &error)) {
+    std::string warning, error;
+    if (!snapshot_->Read(&texts, &warning, &error)) {
       spdlog::warn("ignoring the last good configuration: {}", error);
+    } else if (!warning.empty()) {
+      spdlog::warn("the last good configuration is incomplete: {}", warning);
     }
     return texts;
   }
 
   // Logs what of current_ is not as on disk, and keeps the snapshot in
-  // step with what is in force. store_files as for Reload.
-  void Accepted(const std::vector<std::string>* store_files) {
+  // step with what is in force. store_files as for Reload; last_good: what
+  // a whole load started from.
+  void Accepted(const std::vector<std::string>* store_files, const AcceptedTexts& last_good) {
     for (const Diagnostic& d : current_->problems) spdlog::error("{}", d.ToString());
     const Settings& s = current_->config.settings;
     for (const std::string& file : current_->kept) {
@@ -216,7 +223,8 @@ class Service {
       for (const Diagnostic& w : needs.warnings()) spdlog::warn("{}", w.ToString());
     }
     std::string error;
-    if (!SaveLastGood(ConfigSnapshotPath(s.state), current_.get(), store_files, &error)) {
+    if (store_files ? !SaveLastGoodEdits(*snapshot_, *store_files, current_.get(), &error)
+                    : !SaveLastGood(*snapshot_, last_good, current_.get(), &error)) {
       spdlog::error("cannot keep the last good configuration: {}", error);
     }
   }
@@ -404,6 +412,7 @@ class Service {
   std::unique_ptr<OutboxSender> sender_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<FileWatcher> watcher_;
+  std::unique_ptr<ConfigSnapshotFile> snapshot_;  // the last good configuration
   std::shared_ptr<LoadedConfig> current_;
   std::optional<Instant> next_;
   std::string reload_error_;  // why the last reload failed as a whole

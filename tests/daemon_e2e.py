@@ -412,9 +412,10 @@ class DaemonTest(unittest.TestCase):
         d.write_store("a", [(1, int(time.time()) + 3600)])
         os.makedirs(d.state)
         with open(os.path.join(d.state, "last-good.config"), "wb") as f:
-            f.write(b"PLAZOCFG\x01\x00\x00\x00garbage-garbage-garbage")
+            f.write(b"PLAZOCFG\x01\x00\x00\x00garbage-garbage-garbage")  # 23 bytes
         d.start()
-        self.assertIn("last-good.config: checksum mismatch", d.log_text())
+        self.assertIn("last-good.config: a damaged record at byte 12; the 23 bytes from there "
+                      "are ignored", d.log_text())
         self.assertEqual(d.stop(), 0)
         # Replaced by a valid copy of what was accepted.
         with open(os.path.join(d.state, "last-good.config"), "rb") as f:
