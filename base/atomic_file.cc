@@ -44,8 +44,12 @@ bool SyncFolder(const std::string& path) {
   return ok;
 }
 
-bool WriteFileAtomically(const std::string& path, std::string_view data,
-                         const AtomicWriteOptions& options, std::string* error) {
+namespace {
+
+// The steps around write(fd), which writes the whole content: a temporary
+// file with the mode, fsync, rename over path, fsync of the folder.
+bool ReplaceWith(const std::string& path, const AtomicWriteOptions& options,
+                 const std::function<bool(int fd)>& write, std::string* error) {
   size_t slash = path.rfind('/');
   std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
   if (name.empty()) {
@@ -63,7 +67,7 @@ bool WriteFileAtomically(const std::string& path, std::string_view data,
   std::string problem;
   if (::fchmod(fd, ModeFor(path, options)) != 0) {
     problem = "cannot set the mode of " + temp + ": " + Reason(errno);
-  } else if (!WriteAll(fd, data)) {
+  } else if (!write(fd)) {
     problem = "cannot write " + temp + ": " + Reason(errno);
   } else if (::fsync(fd) != 0) {
     problem = "cannot flush " + temp + " to disk: " + Reason(errno);
@@ -82,6 +86,25 @@ bool WriteFileAtomically(const std::string& path, std::string_view data,
     return false;
   }
   return true;
+}
+
+}  // namespace
+
+bool WriteFileAtomically(const std::string& path, std::string_view data,
+                         const AtomicWriteOptions& options, std::string* error) {
+  return ReplaceWith(path, options, [&](int fd) { return WriteAll(fd, data); }, error);
+}
+
+bool WriteFileAtomically(const std::string& path,
+                         const std::function<std::optional<std::string>()>& next,
+                         const AtomicWriteOptions& options, std::string* error) {
+  auto write = [&](int fd) {
+    while (std::optional<std::string> piece = next()) {
+      if (!WriteAll(fd, *piece)) return false;
+    }
+    return true;
+  };
+  return ReplaceWith(path, options, write, error);
 }
 
 }  // namespace plazo

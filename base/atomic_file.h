@@ -5,6 +5,7 @@
 #ifndef PLAZO_BASE_ATOMIC_FILE_H_
 #define PLAZO_BASE_ATOMIC_FILE_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,13 @@ struct AtomicWriteOptions {
 // temporary file is then removed, so nothing is left behind, and path is
 // unchanged unless only the folder sync failed.
 [[nodiscard]] bool WriteFileAtomically(const std::string& path, std::string_view data,
+                                       const AtomicWriteOptions& options, std::string* error);
+
+// WriteFileAtomically with the data in pieces: next() returns each piece in
+// turn and nullopt after the last, so that a large file is never held whole
+// in memory. Errors as for WriteFileAtomically.
+[[nodiscard]] bool WriteFileAtomically(const std::string& path,
+                                       const std::function<std::optional<std::string>()>& next,
                                        const AtomicWriteOptions& options, std::string* error);
 
 // fsync of a folder, which makes renames and new names in it durable.

@@ -189,30 +189,61 @@ bool ConfigSnapshotFile::Read(AcceptedTexts* out, std::string* warning,
 }
 
 bool ConfigSnapshotFile::Replace(const AcceptedTexts& texts, std::string* error) {
+  std::vector<std::string> paths;
+  for (const auto& [path, _] : texts) paths.push_back(path);
+  return Replace(
+      paths, [&](const std::string& path) { return std::optional(texts.at(path)); }, error);
+}
+
+bool ConfigSnapshotFile::Replace(
+    const std::vector<std::string>& paths,
+    const std::function<std::optional<AcceptedText>(const std::string& path)>& text_of,
+    std::string* error) {
+  std::map<std::string, uint64_t> records, hashes;
+  uint64_t bytes = 0;
+  size_t next = 0;
+  bool header = false;
+  auto piece = [&]() -> std::optional<std::string> {
+    if (!header) {
+      header = true;
+      bytes = kHeaderSize;
+      return Header();
+    }
+    while (next < paths.size()) {
+      const std::string& path = paths[next++];
+      std::optional<AcceptedText> accepted = text_of(path);
+      if (!accepted) continue;
+      std::string record;
+      PutRecord(record, path, &*accepted);
+      records[path] = record.size();
+      hashes[path] = Fnv1a(accepted->text);
+      bytes += record.size();
+      return record;
+    }
+    return std::nullopt;
+  };
   AtomicWriteOptions options;
   options.mode = 0640;
-  std::string data = EncodeConfigSnapshot(texts);
-  if (!WriteFileAtomically(path_, data, options, error)) {
-    written_ = false;
-    return false;
-  }
-  written_ = true;
-  file_bytes_ = data.size();
-  record_bytes_.clear();
-  for (const auto& [path, accepted] : texts) record_bytes_[path] = RecordSize(path, &accepted);
+  written_ = WriteFileAtomically(path_, piece, options, error);
+  if (!written_) return false;
+  file_bytes_ = bytes;
+  record_bytes_ = std::move(records);
+  text_hashes_ = std::move(hashes);
   return true;
 }
 
 bool ConfigSnapshotFile::Apply(const std::vector<SnapshotEdit>& edits, std::string* error) {
   if (edits.empty()) return true;
-  std::map<std::string, uint64_t> live = record_bytes_;
+  std::map<std::string, uint64_t> live = record_bytes_, hashes = text_hashes_;
   uint64_t live_bytes = kHeaderSize;
   std::string records = EncodeSnapshotEdits(edits);
   for (const SnapshotEdit& e : edits) {
     if (e.accepted) {
       live[e.path] = RecordSize(e.path, &*e.accepted);
+      hashes[e.path] = Fnv1a(e.accepted->text);
     } else {
       live.erase(e.path);
+      hashes.erase(e.path);
     }
   }
   for (const auto& [_, bytes] : live) live_bytes += bytes;
@@ -257,6 +288,7 @@ bool ConfigSnapshotFile::Apply(const std::vector<SnapshotEdit>& edits, std::stri
   ::close(fd);
   file_bytes_ += records.size();
   record_bytes_ = std::move(live);
+  text_hashes_ = std::move(hashes);
   return true;
 }
 

@@ -18,6 +18,7 @@
 #define PLAZO_CONFIG_CONFIG_SNAPSHOT_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -79,6 +80,21 @@ class ConfigSnapshotFile {
   // when a step fails; the previous file is then unchanged.
   [[nodiscard]] bool Replace(const AcceptedTexts& texts, std::string* error);
 
+  // Replace with a record for each of paths whose text_of gives one, asked
+  // for one at a time as the file is written, so that the texts of a large
+  // store are never all in memory at once.
+  [[nodiscard]] bool Replace(
+      const std::vector<std::string>& paths,
+      const std::function<std::optional<AcceptedText>(const std::string& path)>& text_of,
+      std::string* error);
+
+  // Whether this object wrote the file, and so knows what it holds.
+  bool known() const { return written_; }
+
+  // The paths the file holds, with the FNV-1a hash of each one's text,
+  // when known().
+  const std::map<std::string, uint64_t>& text_hashes() const { return text_hashes_; }
+
   // Records edits: appended and synced, or the file rewritten whole when
   // superseded records would outweigh the live ones or no file was written
   // by this object yet. A failed append is cut off again, so the file stays
@@ -90,6 +106,7 @@ class ConfigSnapshotFile {
   bool written_ = false;                     // by Replace, so sizes are known
   uint64_t file_bytes_ = 0;                  // the file's size
   std::map<std::string, uint64_t> record_bytes_;  // the live record of each path
+  std::map<std::string, uint64_t> text_hashes_;   // and the hash of its text
 };
 
 }  // namespace plazo

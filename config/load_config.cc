@@ -6,6 +6,8 @@
 
 #include <toml++/toml.h>
 
+#include "base/hash.h"
+
 #include "config/settings.h"
 #include "config/store.h"
 
@@ -26,10 +28,10 @@ std::string SettingsPathOf(const ConfigSource& source) {
 // texts are in force.
 bool LoadSettingsKeepingLastGood(const std::string& path, Settings* out, Diagnostics* diags,
                                  KeepLastGood* keep) {
-  std::map<std::string, std::string> read;
+  std::map<std::string, uint64_t> read;  // hashes of what was read
   auto from_disk = [&](const std::string& p) {
     FileText file = ReadFileText(p);
-    if (file.error.empty()) read[p] = file.text;
+    if (file.error.empty()) read[p] = Fnv1a(file.text);
     return file;
   };
   Diagnostics disk;

@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "base/hash.h"
 #include "base/ids.h"
 #include "config/file_text.h"
 #include "config/table_reader.h"
@@ -254,7 +255,7 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
   struct Slot {
     Program program;
     Diagnostics diags;
-    std::string text;  // with keep: the text read from disk, when in force
+    uint64_t hash = 0;  // of the text read from disk
     bool ok = false;
     bool last_good = false;  // the program comes from its last good text
   };
@@ -269,7 +270,7 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
         slot.diags.Add(SourcePos{files[i], 0, 0}, text.error);
       } else {
         slot.ok = ParseStoreFile(text.text, files[i], settings, &slot.program, &slot.diags);
-        if (slot.ok && keep) slot.text = std::move(text.text);
+        if (slot.ok && keep) slot.hash = Fnv1a(text.text);
       }
       if (slot.ok || !last_good) continue;
       auto found = last_good->find(fs::path(files[i]).lexically_normal().string());
@@ -310,7 +311,7 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
       if (slot->last_good) {
         keep->kept.push_back(p.pos.file);
       } else {
-        keep->accepted[p.pos.file] = std::move(slot->text);
+        keep->accepted[p.pos.file] = slot->hash;
       }
     }
     store.programs.push_back(std::move(p));
@@ -331,7 +332,7 @@ bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Sett
   Diagnostics local;
   Diagnostics& problems = keep ? keep->problems : local;
   std::vector<Program> parsed;
-  std::map<std::string, std::string> texts;  // of parsed, with keep
+  std::map<std::string, uint64_t> hashes;  // of the texts parsed, with keep
   std::set<std::string> invalid;             // with keep: keep their program in force
   for (const std::string& path : touched) {
     std::error_code ec;
@@ -342,7 +343,7 @@ bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Sett
     if (!text.error.empty()) {
       file.Add(SourcePos{path, 0, 0}, text.error);
     } else if (ParseStoreFile(text.text, path, settings, &p, &file)) {
-      if (keep) texts[path] = std::move(text.text);
+      if (keep) hashes[path] = Fnv1a(text.text);
       parsed.push_back(std::move(p));
       continue;
     }
@@ -371,7 +372,7 @@ bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Sett
     if (!keep) continue;
     std::string file = normal(p.pos.file);
     invalid.insert(file);
-    texts.erase(p.pos.file);
+    hashes.erase(p.pos.file);
     for (const Program& o : old->programs) {
       if (normal(o.pos.file) == file && !ids.emplace(o.id, o.pos.file).second) {
         local.Add(o.pos, "duplicate program id '" + o.id + "'");  // cannot fall back
@@ -394,7 +395,7 @@ bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Sett
     for (const Program& p : old->programs) {
       if (invalid.count(normal(p.pos.file))) keep->kept.push_back(p.pos.file);
     }
-    for (auto& [path, text] : texts) keep->accepted[path] = std::move(text);
+    for (auto& [path, hash] : hashes) keep->accepted[path] = hash;
   }
   StoreUpdate update;
   std::vector<std::pair<Program, int>> all;  // program, its old index or -1

@@ -32,8 +32,10 @@ struct KeepLastGood {
   Diagnostics problems;
   // Out: the files whose last good version is in force instead of disk's.
   std::vector<std::string> kept;
-  // Out: the files that are in force as read from disk now, with their text.
-  std::map<std::string, std::string> accepted;
+  // Out: the files that are in force as read from disk now, with the FNV-1a
+  // hash of the text read: the daemon copies them into its last good
+  // configuration later, and only if they still read the same.
+  std::map<std::string, uint64_t> accepted;
 };
 
 // Reads every "*.toml" file of folder dir (hidden files are editor scratch and

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "base/hash.h"
+#include "config/file_text.h"
 #include "config/store.h"
 
 namespace plazo {
@@ -34,11 +36,11 @@ void Absorb(KeepLastGood& keep, const AcceptedTexts& last_good, int64_t now,
       loaded->accepted_at[p] = now;
     }
   }
-  for (auto& [path, text] : keep.accepted) {
+  for (auto& [path, hash] : keep.accepted) {
     std::string p = Normal(path);
     loaded->kept.erase(p);
     loaded->accepted_at[p] = now;
-    loaded->unsaved[p] = std::move(text);
+    loaded->unsaved[p] = hash;
   }
 }
 
@@ -110,17 +112,54 @@ std::shared_ptr<LoadedConfig> ReloadStoreFiles(LoadedConfig* current,
   return loaded;
 }
 
+namespace {
+
+// The text of path in force as loaded accepted it from disk: read again,
+// and nullopt when it no longer reads the same (an edit since, which a
+// reload will record) or cannot be read.
+std::optional<AcceptedText> UnsavedText(const LoadedConfig& loaded, const std::string& path) {
+  FileText file = ReadFileText(path);
+  if (!file.error.empty() || Fnv1a(file.text) != loaded.unsaved.at(path)) return std::nullopt;
+  return AcceptedText{std::move(file.text), loaded.accepted_at.at(path)};
+}
+
+}  // namespace
+
 bool SaveLastGood(ConfigSnapshotFile& file, const AcceptedTexts& last_good,
                   LoadedConfig* loaded, std::string* error) {
-  AcceptedTexts texts;
+  if (file.known()) {
+    // Only what differs from the file: a SIGHUP with nothing edited writes
+    // nothing, and one edit appends one record.
+    std::vector<SnapshotEdit> edits;
+    for (const auto& [p, _] : file.text_hashes()) {
+      if (!loaded->kept.count(p) && !loaded->unsaved.count(p)) edits.push_back({p, std::nullopt});
+    }
+    for (const auto& [p, hash] : loaded->unsaved) {
+      auto held = file.text_hashes().find(p);
+      if (held != file.text_hashes().end() && held->second == hash) continue;
+      if (std::optional<AcceptedText> text = UnsavedText(*loaded, p)) {
+        edits.push_back({p, std::move(text)});
+      }
+    }
+    loaded->unsaved.clear();
+    return file.Apply(edits, error);
+  }
+  std::vector<std::string> paths;
   for (const std::string& p : loaded->kept) {
-    if (auto found = last_good.find(p); found != last_good.end()) texts.insert(*found);
+    if (last_good.count(p)) paths.push_back(p);
   }
-  for (auto& [p, text] : loaded->unsaved) {
-    texts[p] = AcceptedText{std::move(text), loaded->accepted_at[p]};
-  }
+  for (const auto& [p, _] : loaded->unsaved) paths.push_back(p);
+  auto text_of = [&](const std::string& p) -> std::optional<AcceptedText> {
+    if (loaded->unsaved.count(p)) {
+      if (auto text = UnsavedText(*loaded, p)) return text;
+    }
+    // Kept, or edited since it was accepted: its last good text, if any.
+    if (auto found = last_good.find(p); found != last_good.end()) return found->second;
+    return std::nullopt;
+  };
+  bool ok = file.Replace(paths, text_of, error);
   loaded->unsaved.clear();
-  return file.Replace(texts, error);
+  return ok;
 }
 
 bool SaveLastGoodEdits(ConfigSnapshotFile& file, const std::vector<std::string>& changed,
@@ -131,8 +170,9 @@ bool SaveLastGoodEdits(ConfigSnapshotFile& file, const std::vector<std::string>&
     std::string p = Normal(path);
     if (!done.insert(p).second || loaded->kept.count(p)) continue;  // invalid: as before
     SnapshotEdit edit{p, std::nullopt};
-    if (auto text = loaded->unsaved.find(p); text != loaded->unsaved.end()) {
-      edit.accepted = AcceptedText{std::move(text->second), loaded->accepted_at[p]};
+    if (loaded->unsaved.count(p)) {
+      edit.accepted = UnsavedText(*loaded, p);
+      if (!edit.accepted) continue;  // edited again: its own reload records it
     }
     edits.push_back(std::move(edit));
   }

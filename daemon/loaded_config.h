@@ -40,8 +40,10 @@ struct LoadedConfig {
   std::map<std::string, int64_t> accepted_at;
   // The files in force in their last good version, not as on disk.
   std::set<std::string> kept;
-  // Texts read from disk and accepted, not yet in the snapshot.
-  std::map<std::string, std::string> unsaved;
+  // Files read from disk and accepted, not yet in the snapshot: the FNV-1a
+  // hash of the text accepted, so that saving reads each file again and
+  // copies it only when unchanged, without the store's texts in memory.
+  std::map<std::string, uint64_t> unsaved;
 
   // When the oldest version in force that differs from disk was accepted;
   // nullopt when every file in force is as on disk.
@@ -67,8 +69,9 @@ struct LoadedConfig {
     LoadedConfig* current, const std::vector<std::string>& changed, int64_t now,
     Diagnostics* diags);
 
-// After a whole load from last_good: replaces the copy in file with every
-// file in force and the text it runs on. Clears loaded->unsaved. Returns
+// After a whole load from last_good: brings the copy in file to every file
+// in force and the text it runs on (rewritten whole, or only the files that
+// differ when file knows what it holds). Clears loaded->unsaved. Returns
 // false with *error set when the copy cannot be written (the daemon goes
 // on; the previous copy stays).
 [[nodiscard]] bool SaveLastGood(ConfigSnapshotFile& file, const AcceptedTexts& last_good,

@@ -1,5 +1,7 @@
 #include "daemon/service.h"
 
+#include <malloc.h>
+
 #include <csignal>
 #include <filesystem>
 #include <memory>
@@ -62,9 +64,9 @@ class Service {
       return 1;
     }
     snapshot_ = std::make_unique<ConfigSnapshotFile>(ConfigSnapshotPath(state));
-    AcceptedTexts last_good = ReadLastGood();
+    AcceptedTexts last_good;
     Diagnostics diags;
-    current_ = LoadConfiguration(options_.source, last_good, Unix(Now()), &diags);
+    current_ = LoadWhole(&last_good, &diags);
     if (!current_) {
       diags.Sort();
       for (const Diagnostic& d : diags.list()) spdlog::error("{}", d.ToString());
@@ -87,6 +89,7 @@ class Service {
       snapshot_ = std::make_unique<ConfigSnapshotFile>(ConfigSnapshotPath(s.state));
     }
     Accepted(nullptr, last_good);
+    Release(last_good);
     // Halves of messages that a crashed run left in the outbox's tmp/.
     size_t stale = OutboxFolder(s.state).RemoveStaleTemporaries(
         std::filesystem::file_time_type::clock::now() - std::chrono::minutes(10));
@@ -153,10 +156,9 @@ class Service {
     Diagnostics diags;
     const Settings& before = current_->config.settings;
     AcceptedTexts last_good;
-    if (!store_files) last_good = ReadLastGood();
     std::shared_ptr<LoadedConfig> fresh =
         store_files ? ReloadStoreFiles(current_.get(), *store_files, Unix(Now()), &diags)
-                    : LoadConfiguration(options_.source, last_good, Unix(Now()), &diags);
+                    : LoadWhole(&last_good, &diags);
     last_reload_at_ = Now();
     if (!fresh) {
       diags.Sort();
@@ -175,6 +177,7 @@ class Service {
     bool http_moved = HttpChanged(fresh->config.settings, before);
     current_ = std::move(fresh);
     Accepted(store_files, last_good);
+    if (!store_files) Release(last_good);
     // A store edit leaves the settings, and so every connection, as they are.
     if (!store_files) ConfigureChannels();
     if (store_moved) Watch();
@@ -190,6 +193,26 @@ class Service {
 
   static int64_t Unix(Instant t) { return t.time_since_epoch().count(); }
 
+  // Loads the whole configuration; only when some file is invalid does it
+  // read the last good copy (into *last_good) and load again on it, so a
+  // valid store is not held twice while loading.
+  std::shared_ptr<LoadedConfig> LoadWhole(AcceptedTexts* last_good, Diagnostics* diags) {
+    Diagnostics first;
+    std::shared_ptr<LoadedConfig> loaded =
+        LoadConfiguration(options_.source, AcceptedTexts(), Unix(Now()), &first);
+    if (loaded && loaded->problems.empty()) {
+      diags->Merge(first);
+      return loaded;
+    }
+    *last_good = ReadLastGood();
+    if (last_good->empty()) {
+      diags->Merge(first);
+      return loaded;
+    }
+    loaded.reset();
+    return LoadConfiguration(options_.source, *last_good, Unix(Now()), diags);
+  }
+
   // The last good configuration kept in the state folder; empty when there
   // is none yet or it cannot be read (then said in the log).
   AcceptedTexts ReadLastGood() {
@@ -201,6 +224,15 @@ class Service {
       spdlog::warn("the last good configuration is incomplete: {}", warning);
     }
     return texts;
+  }
+
+  // After a whole load: frees the last good texts it read (as large as the
+  // store's files) and gives the freed heap back to the system, so that the
+  // daemon does not keep the previous configuration's size after a restart
+  // or a SIGHUP (glibc keeps freed memory otherwise).
+  static void Release(AcceptedTexts& last_good) {
+    AcceptedTexts().swap(last_good);
+    ::malloc_trim(0);
   }
 
   // Logs what of current_ is not as on disk, and keeps the snapshot in

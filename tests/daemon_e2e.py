@@ -410,18 +410,23 @@ class DaemonTest(unittest.TestCase):
     def test_a_corrupt_last_good_copy_is_ignored_with_a_warning(self):
         d = self.daemon('before = ["1s"]\noverdue_max = 0')
         d.write_store("a", [(1, int(time.time()) + 3600)])
+        with open(os.path.join(d.store, "b.toml"), "w") as f:
+            f.write('[program\n')
         os.makedirs(d.state)
         with open(os.path.join(d.state, "last-good.config"), "wb") as f:
             f.write(b"PLAZOCFG\x01\x00\x00\x00garbage-garbage-garbage")  # 23 bytes
+        # b.toml is invalid, so the copy is read: damaged, it is of no use.
         d.start()
         self.assertIn("last-good.config: a damaged record at byte 12; the 23 bytes from there "
                       "are ignored", d.log_text())
+        self.assertIn("b.toml:1:9", d.log_text())
         self.assertEqual(d.stop(), 0)
-        # Replaced by a valid copy of what was accepted.
+        # Replaced by a whole copy of what is in force.
         with open(os.path.join(d.state, "last-good.config"), "rb") as f:
             data = f.read()
         self.assertTrue(data.startswith(b"PLAZOCFG"))
         self.assertIn(b'id = "p-a"', data)
+        self.assertNotIn(b"garbage", data)
 
     def test_a_ledger_deleted_while_running_is_restored_and_the_daemon_restarts(self):
         d = self.daemon('before = ["1s"]\noverdue_max = 0')
