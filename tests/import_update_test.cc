@@ -488,6 +488,36 @@ TEST_CASE("plazod import --update: FILE~, --dry-run, --json, and nothing written
     CHECK(a["written"] == false);
     CHECK(Read(file) == updated);
   }
+  SECTION("status shows where a rescheduled part was due before") {
+    std::string plain = store;
+    Replace(&plain, "webhooks = [\"equipo-pil\"]\n", "");
+    dir.Write("pil.toml", plain);
+    REQUIRE(testing::Cli({"import", newer, "--update", file}).code == 0);
+    testing::CliRun check = testing::Cli({"check", "--store", dir.path.string()});
+    INFO(check.err);
+    CHECK(check.code == 0);
+    std::string store_dir = dir.path.string();
+    testing::CliRun json =
+        testing::Cli({"status", "--store", store_dir, "--at", "2026-01-01", "--json"});
+    INFO(json.err);
+    REQUIRE(json.code == 0);
+    boost::json::object o = boost::json::parse(json.out).as_object();
+    bool found = false;
+    for (const auto& item : o["due_soon"].as_array().empty() ? o["later"].as_array()
+                                                             : o["due_soon"].as_array()) {
+      const auto& i = item.as_object();
+      if (i.at("commitment") == "c1-p2") {
+        CHECK(i.at("due") == "2026-06-30");
+        CHECK(i.at("previous_due") == boost::json::array{"2025-12-31"});
+        found = true;
+      } else {
+        CHECK_FALSE(i.contains("previous_due"));
+      }
+    }
+    CHECK(found);
+    testing::CliRun table = testing::Cli({"status", "--store", store_dir, "--at", "2026-01-01"});
+    CHECK(table.out.find("rescheduled from 2025-12-31") != std::string::npos);
+  }
   SECTION("a broken report: REPORT.txt:line: message, nothing written") {
     std::vector<std::string> lines = SplitLines(NewerReport());
     EditLine(&lines, 16, "Junio 2026", "Juniembre 2026");
