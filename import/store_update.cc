@@ -78,13 +78,18 @@ std::string DateText(const std::optional<Days>& d) { return d ? FormatIsoDate(*d
 // The edits of one table and the changes they make.
 class TableEdits {
  public:
+  // Problems (a key to add to an inline table) go to *problems, as
+  // positions in file.
   TableEdits(TomlEditor* editor, const toml::table& table, std::string commitment,
-             std::vector<FieldChange>* changes, bool* ok)
+             std::vector<FieldChange>* changes, bool* ok, const std::string& file,
+             Diagnostics* problems)
       : editor_(editor),
         table_(table),
         commitment_(std::move(commitment)),
         changes_(changes),
-        ok_(ok) {}
+        ok_(ok),
+        file_(file),
+        problems_(problems) {}
 
   // Sets key to the TOML value toml: replaced in place when present, a new
   // line after the table's last value otherwise. A change is listed unless
@@ -93,8 +98,12 @@ class TableEdits {
            std::string to, bool listed = true) {
     if (const toml::node* n = table_.get(key)) {
       if (!editor_->Replace(*n, toml)) *ok_ = false;
-    } else {
-      if (!editor_->InsertAfter(LastValue(table_), key, toml)) *ok_ = false;
+    } else if (table_.is_inline()) {
+      problems_->Add(PosOf(table_.source(), file_),
+                     "cannot add '" + std::string(key) +
+                         "' to an inline table: write it as a table, one key per line");
+    } else if (!editor_->InsertAfter(LastValue(table_), key, toml)) {
+      *ok_ = false;
     }
     if (listed) {
       changes_->push_back(
@@ -118,6 +127,8 @@ class TableEdits {
   std::string commitment_;
   std::vector<FieldChange>* changes_;
   bool* ok_;
+  const std::string& file_;
+  Diagnostics* problems_;
 };
 
 // A report's due and the file's are the same when their dates are: an admin
@@ -202,7 +213,8 @@ bool UpdateStoreText(std::string_view file_text, const std::string& file_name,
 
   // [program]: the report's own values.
   const toml::table& program_table = *root["program"].as_table();
-  TableEdits program_edits(&editor, program_table, "", &r.changes, &ok);
+  Diagnostics problems;
+  TableEdits program_edits(&editor, program_table, "", &r.changes, &ok, file_name, &problems);
   if (report.report_date && report.report_date != file.report_date) {
     program_edits.Set("report_date", TomlDate(*report.report_date),
                       file.report_date ? std::optional(DateText(file.report_date)) : std::nullopt,
@@ -234,7 +246,7 @@ bool UpdateStoreText(std::string_view file_text, const std::string& file_name,
         r.not_in_report.push_back(c->id);
         continue;
       }
-      TableEdits edits(&editor, t, c->id, &r.changes, &ok);
+      TableEdits edits(&editor, t, c->id, &r.changes, &ok, file_name, &problems);
       UpdatePart(edits, &editor, c, *found->second, &ok);
     }
   }
@@ -253,7 +265,21 @@ bool UpdateStoreText(std::string_view file_text, const std::string& file_name,
     r.added.push_back(fresh.id);
     expected.commitments.push_back(std::move(fresh));
   }
-  if (!added.empty()) editor.Append(added);
+  if (!added.empty()) {
+    // [[commitment]] tables can extend only an array of them, not an inline
+    // array of inline tables.
+    const toml::array* parts = root["commitment"].as_array();
+    if (parts != nullptr && !parts->empty() && parts->front().as_table()->is_inline()) {
+      problems.Add(PosOf(parts->front().source(), file_name),
+                   "cannot add " + r.added.front() +
+                       " after an inline array of commitments: write each part as [[commitment]]");
+    }
+    editor.Append(added);
+  }
+  if (!problems.empty()) {
+    diags->Merge(problems);
+    return false;
+  }
 
   std::string error;
   if (!ok) error = "a value's position is not in the file";

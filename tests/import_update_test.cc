@@ -389,6 +389,24 @@ TEST_CASE("import --update: another program, or a broken store file, is refused"
   CHECK(broken_diags.ToString().find("'due' must be a date") != std::string::npos);
 }
 
+TEST_CASE("import --update: a key to add to an inline table is a problem at its place") {
+  std::string store =
+      "program = { id = \"programa-de-intermediacion-laboral\", name = \"Programa de "
+      "Intermediación Laboral\", report_date = 2024-12-31 }\n"
+      "commitment = [ { number = 1, due = 2025-06-30 } ]\n";
+  StoreUpdateResult r;
+  Diagnostics diags;
+  REQUIRE_FALSE(UpdateStoreText(store, "pil.toml", ParseReportText(NewerReport()), "NEWER.txt", {},
+                                &r, &diags));
+  std::string message = diags.ToString();
+  INFO(message);
+  CHECK(message.find("pil.toml:1:11: cannot add 'rating' to an inline table") != std::string::npos);
+  CHECK(message.find("pil.toml:2:16: cannot add 'status' to an inline table") != std::string::npos);
+  CHECK(message.find("pil.toml:2:16: cannot add c1-p2 after an inline array of commitments") !=
+        std::string::npos);
+  CHECK(message.find("internal error") == std::string::npos);
+}
+
 TEST_CASE("import --update: a time of day the admin gave the due date is kept") {
   std::string store = AdminStore();
   Replace(&store, "id = \"c1\"\n", "id = \"c1\"\n# a las 18:00\n");
@@ -503,8 +521,8 @@ TEST_CASE("plazod import --update: FILE~, --dry-run, --json, and nothing written
     REQUIRE(json.code == 0);
     boost::json::object o = boost::json::parse(json.out).as_object();
     bool found = false;
-    for (const auto& item : o["due_soon"].as_array().empty() ? o["later"].as_array()
-                                                             : o["due_soon"].as_array()) {
+    for (const auto& item :
+         o["due_soon"].as_array().empty() ? o["later"].as_array() : o["due_soon"].as_array()) {
       const auto& i = item.as_object();
       if (i.at("commitment") == "c1-p2") {
         CHECK(i.at("due") == "2026-06-30");
