@@ -61,16 +61,22 @@ void EditLine(std::vector<std::string>* lines, size_t number, const std::string&
   line.replace(at, from.size(), to);
 }
 
-// The sample's next semester: cut-off 30-06-2025, the program rated cumplido,
-// commitment 1 rated cumplido, 1's second part moved from December 2025 to
-// June 2026, and the row of commitment 11 now numbered 12 (11 dropped, 12
-// added).
+// The sample's next semester: cut-off 30-06-2025, the program rated cumplido
+// with a new observation, commitment 1 rated cumplido with a new text, an
+// observation and evidence, 1's second part moved from December 2025 to June
+// 2026, and the row of commitment 11 now numbered 12 (11 dropped, 12 added).
 std::string NewerReport() {
   std::vector<std::string> lines = SplitLines(SampleReport());
   EditLine(&lines, 4, "31-12-2024", "30-06-2025");
   EditLine(&lines, 10, "Parcialmente cumplido", "Cumplido");
+  EditLine(&lines, 12, "cumple con 1 de los 2", "cumple con 2 de los 2");
   EditLine(&lines, 15, "Calificación:</u> En evaluación",
            "Calificación:</u> Cumplido (30-06-2025)");
+  EditLine(&lines, 15, "Realizar el rediseño del Programa",
+           "Realizar el rediseño completo del Programa");
+  EditLine(&lines, 15, "<p><u>Medios de Verificación:</u></p>",
+           "<p><u>Observación:</u> Se revisará en diciembre.</p> <p><u>Medios de "
+           "Verificación:</u> Informe de rediseño.</p>");
   EditLine(&lines, 16, "Diciembre 2025", "Junio 2026");
   EditLine(&lines, 38, "COMPROMISO 11:", "COMPROMISO 12:");
   return JoinLines(lines);
@@ -277,6 +283,12 @@ TEST_CASE("import --update: the report's values change, the admin's stay byte fo
   CHECK(status.from == "en_evaluacion");
   CHECK(status.to == "cumplido");
   CHECK(find("c1", "status_date").to == "2025-06-30");
+  // Texts, observations and evidence.
+  CHECK(find("", "observation").to.find("cumple con 2 de los 2") != std::string::npos);
+  CHECK(find("c1", "text").to.rfind("Realizar el rediseño completo del Programa", 0) == 0);
+  CHECK(find("c1", "observation").from == "");
+  CHECK(find("c1", "observation").to == "Se revisará en diciembre.");
+  CHECK(find("c1", "evidence").to == "Informe de rediseño.");
   // A due month moved.
   FieldChange due = find("c1-p2", "due");
   CHECK(due.from == "2025-12-31");
@@ -307,6 +319,8 @@ TEST_CASE("import --update: the report's values change, the admin's stay byte fo
   CHECK(p.webhooks == std::vector<std::string>{"equipo-pil"});
   CHECK(Part(p, "c1").status == Status::kCumplido);
   CHECK(Part(p, "c1").schedule == "dipres");
+  CHECK(Part(p, "c1").evidence == "Informe de rediseño.");
+  CHECK(Part(p, "c1").observation == "Se revisará en diciembre.");
   CHECK(Part(p, "c1-p2").due.date == *ParseIsoDate("2026-06-30"));
   CHECK(Part(p, "c1-p2").previous_due == std::vector<Days>{*ParseIsoDate("2025-12-31")});
   CHECK(Part(p, "c2").submitted == ParseIsoDate("2025-06-20"));
