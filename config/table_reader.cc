@@ -142,9 +142,9 @@ std::optional<std::vector<Days>> TableReader::Dates(std::string_view key) {
   bool ok = true;
   for (const toml::node& e : *a) {
     if (!e.is_date()) {
-      diags_.Add(PosOf(e.source(), file_), "'" + std::string(key) +
-                                               "' must hold only dates (YYYY-MM-DD, unquoted), not " +
-                                               std::string(TypeWord(e)));
+      diags_.Add(PosOf(e.source(), file_),
+                 "'" + std::string(key) + "' must hold only dates (YYYY-MM-DD, unquoted), not " +
+                     std::string(TypeWord(e)));
       ok = false;
       continue;
     }

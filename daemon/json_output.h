@@ -12,7 +12,6 @@
 
 namespace plazo {
 
-
 // {"at": ..., "overdue": [ITEM], "due_soon": [...], "later": [...],
 //  "fulfilled": [...], "deliveries": {...}} with `at` in RFC 3339 at zone's
 // offset. ITEM adds "submitted" (a date) to the documented fields when

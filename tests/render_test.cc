@@ -215,8 +215,9 @@ TEST_CASE("a rescheduled part says the due date it had before", "[render]") {
             "2025)"));
   CHECK(Has(es.html, "30 de junio de 2026; reprogramado desde el 31 de diciembre de 2025)"));
   // A part never rescheduled says nothing more.
-  CHECK(Has(es.text, "Compromiso 2 · Programa X\nvence en 7 días (fecha de vencimiento: 30 de "
-                     "junio de 2026)\n"));
+  CHECK(Has(es.text,
+            "Compromiso 2 · Programa X\nvence en 7 días (fecha de vencimiento: 30 de "
+            "junio de 2026)\n"));
   RenderedEmail en = EmailRenderer::Builtin("en").Render(n, Santiago());
   CHECK(Has(en.text, "(due date: June 30, 2026; rescheduled from December 31, 2025)"));
 }
