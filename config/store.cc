@@ -124,6 +124,7 @@ void ReadCommitment(TableReader& r, const Settings& settings, Commitment& c) {
   if (r.Require("due")) {
     if (auto v = r.DateOrInstant("due")) c.due = std::move(*v);
   }
+  if (auto v = r.Dates("previous_due")) c.previous_due = std::move(*v);
   if (r.Get("status")) {
     if (auto s = ReadStatus(r, "status")) c.status = *s;
   }

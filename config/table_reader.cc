@@ -130,6 +130,36 @@ std::optional<Days> TableReader::Date(std::string_view key) {
   return ToDays(d);
 }
 
+std::optional<std::vector<Days>> TableReader::Dates(std::string_view key) {
+  const toml::node* n = Get(key);
+  if (!n) return std::nullopt;
+  const toml::array* a = n->as_array();
+  if (!a) {
+    TypeError(key, *n, "an array of dates ([2025-06-30, ...], unquoted)");
+    return std::nullopt;
+  }
+  std::vector<Days> out;
+  bool ok = true;
+  for (const toml::node& e : *a) {
+    if (!e.is_date()) {
+      diags_.Add(PosOf(e.source(), file_),
+                 "'" + std::string(key) + "' must hold only dates (YYYY-MM-DD, unquoted), not " +
+                     std::string(TypeWord(e)));
+      ok = false;
+      continue;
+    }
+    toml::date d = e.as_date()->get();
+    if (!InDateRange(d)) {
+      diags_.Add(PosOf(e.source(), file_), YearOutOfRange(key, d.year));
+      ok = false;
+      continue;
+    }
+    out.push_back(ToDays(d));
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
 std::optional<Due> TableReader::DateOrInstant(std::string_view key) {
   const toml::node* n = Get(key);
   if (!n) return std::nullopt;

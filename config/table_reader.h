@@ -43,6 +43,8 @@ class TableReader {
   // A local date or an offset date-time (a local date-time is ambiguous and
   // rejected).
   [[nodiscard]] std::optional<Due> DateOrInstant(std::string_view key);
+  // An array of TOML local dates, each as Date() requires.
+  [[nodiscard]] std::optional<std::vector<Days>> Dates(std::string_view key);
   // A duration string (duration.h); zero allowed only when allow_zero.
   [[nodiscard]] std::optional<Duration> DurationValue(std::string_view key, bool allow_zero);
   // An array whose elements are all strings.

@@ -90,18 +90,33 @@ const std::vector<Command>& Commands() {
        {{"config", true}, {"store", true}, {"state", true}, {"owner", true}, {"help", false}},
        0,
        RunCalendar},
-      {"import", "convert a compliance report (its text) into a store file",
-       "usage: plazod import REPORT.txt [--id SLUG] [--owner EMAIL]... [-o FILE]\n\n"
+      {"import", "convert a compliance report into a store file, or --update one",
+       "usage: plazod import REPORT.txt [--id SLUG] [--owner EMAIL]... [-o FILE]\n"
+       "       plazod import NEWER.txt --update FILE [--dry-run] [--json] [--force]\n\n"
        "Converts the text extracted from a compliance report (\"Informe de\n"
        "cumplimiento de compromisos\") into one store file: the program and one\n"
        "[[commitment]] per part, with its due date, rating and texts. Every\n"
        "problem of the report is shown as REPORT.txt:line: message; exit 1 on\n"
        "any, and then nothing is written. FILE is replaced atomically: readers\n"
        "see the old file or the whole new one.\n\n"
-       "  --id SLUG       program id (default: made from the program name)\n"
+       "With --update, folds a newer report of the same program into the store\n"
+       "file FILE that an admin has edited: the report's values (ratings, status\n"
+       "dates, observations, evidence, texts, due dates) are rewritten in place,\n"
+       "one value at a time, and everything else (owners, schedules, submitted,\n"
+       "webhooks, comments, layout) stays byte for byte. A moved due date keeps\n"
+       "the earlier one in previous_due; parts new in the report are added; parts\n"
+       "the report lacks are kept and listed. The old file is kept as FILE~.\n\n"
+       "  --id SLUG       program id (default: made from the program name); with\n"
+       "                  --update, the id of FILE's program when it was renamed\n"
        "  --owner EMAIL   the program's owner; repeat for several\n"
-       "  -o, --output F  write to F instead of standard output\n",
-       {{"id", true}, {"owner", true, true}, {"output", true}, {"help", false}},
+       "  -o, --output F  write to F instead of standard output\n"
+       "  --update FILE   update the store file FILE instead\n"
+       "  --dry-run       with --update: show the changes, write nothing\n"
+       "  --json          with --update: the changes as JSON\n"
+       "  --force         with --update: accept a report older than FILE's\n"
+       "                  report_date\n",
+       {{"id", true}, {"owner", true, true}, {"output", true}, {"update", true},
+        {"dry-run", false}, {"json", false}, {"force", false}, {"help", false}},
        1,
        RunImport},
       {"send-test", "send one test message through the real channel",

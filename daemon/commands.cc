@@ -40,6 +40,9 @@ void PrintGroup(std::ostream& out, const char* title, const std::vector<StatusIt
     const Commitment& c = *i.commitment;
     std::string status(StatusName(c.status));
     if (c.submitted) status += " (submitted " + FormatIsoDate(*c.submitted) + ")";
+    if (!c.previous_due.empty()) {
+      status += " (rescheduled from " + FormatIsoDate(c.previous_due.back()) + ")";
+    }
     std::snprintf(line, sizeof line, "  %-*s  %-8s  %-10s  %6d  %s\n", static_cast<int>(width),
                   i.program->id.c_str(), c.id.c_str(), FormatIsoDate(c.due.date).c_str(),
                   i.days_left, status.c_str());

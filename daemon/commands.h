@@ -31,6 +31,14 @@ int RunPlan(const Options& options, std::ostream& out, std::ostream& err);
 // atomically to FILE; every problem of the report as REPORT.txt:line: message.
 int RunImport(const Options& options, std::ostream& out, std::ostream& err);
 
+// plazod import NEWER.txt --update FILE [--dry-run] [--json] [--force]
+// [--id SLUG]: folds a newer report into the store file FILE
+// (import/store_update.h), keeping the old file as FILE~, and prints the
+// changes (a table, or JSON with --json). RunImport calls it when --update is
+// given, with positional[0] set. Exit 1, nothing written, on any problem of
+// the report or the file, or an older cut-off date without --force.
+int RunImportUpdate(const Options& options, std::ostream& out, std::ostream& err);
+
 // plazod send-test (--email ADDR | --webhook NAME): sends one test message
 // (kind "test") through the real channel: the SMTP relay of [email] (or the
 // outbox folder without one), or the named webhook. Exit 3 with the reason

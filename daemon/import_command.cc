@@ -22,8 +22,16 @@ namespace fs = std::filesystem;
 int RunImport(const Options& options, std::ostream& out, std::ostream& err) {
   if (options.positional.empty()) {
     err << "plazod import: missing REPORT.txt\n"
-           "usage: plazod import REPORT.txt [--id SLUG] [--owner EMAIL]... [-o FILE]\n";
+           "usage: plazod import REPORT.txt [--id SLUG] [--owner EMAIL]... [-o FILE]\n"
+           "       plazod import NEWER.txt --update FILE [--dry-run] [--json] [--force]\n";
     return kExitUsage;
+  }
+  if (options.Has("update")) return RunImportUpdate(options, out, err);
+  for (const char* name : {"dry-run", "json", "force"}) {
+    if (options.Has(name)) {
+      err << "plazod import: --" << name << " goes with --update FILE\n";
+      return kExitUsage;
+    }
   }
   std::string id = options.Get("id");
   if (options.Has("id") && !IsSlug(id)) {

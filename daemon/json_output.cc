@@ -18,6 +18,11 @@ boost::json::object ItemJson(const StatusItem& item) {
   o["status"] = StatusName(c.status);
   o["days_left"] = item.days_left;
   if (c.submitted) o["submitted"] = FormatIsoDate(*c.submitted);
+  if (!c.previous_due.empty()) {
+    boost::json::array previous;
+    for (Days d : c.previous_due) previous.emplace_back(FormatIsoDate(d));
+    o["previous_due"] = std::move(previous);
+  }
   return o;
 }
 

@@ -12,13 +12,13 @@
 
 namespace plazo {
 
-
 // {"at": ..., "overdue": [ITEM], "due_soon": [...], "later": [...],
 //  "fulfilled": [...], "deliveries": {...}} with `at` in RFC 3339 at zone's
 // offset. ITEM adds "submitted" (a date) to the documented fields when
-// evidence was submitted. "deliveries" holds sent and pending counts and the
-// failing and given_up lists ({"id", "channel", "destination", "kind",
-// "attempts", "since", "last_error"}).
+// evidence was submitted, and "previous_due" (the earlier due dates, oldest
+// first) when the part was rescheduled. "deliveries" holds sent and pending
+// counts and the failing and given_up lists ({"id", "channel", "destination",
+// "kind", "attempts", "since", "last_error"}).
 std::string StatusJson(const StatusReport& report, const DeliveryReport& problems,
                        const date::time_zone* zone);
 

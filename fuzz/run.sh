@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with the "fuzz" preset (clang++) and runs each
 # for SECONDS (default 60) on a scratch copy of its corpus (fuzz/corpus,
-# fuzz/config_corpus, fuzz/snapshot_corpus), so the repository is not modified. Inputs that fail are kept in build/fuzz/artifacts/; the exit
+# fuzz/config_corpus, fuzz/snapshot_corpus; store_update_fuzz reuses fuzz/corpus), so the repository is not modified. Inputs that fail are kept in build/fuzz/artifacts/; the exit
 # status is libFuzzer's (non-zero on a finding).
 #   bash fuzz/run.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target report_import_fuzz config_fuzz snapshot_fuzz
+cmake --build --preset fuzz --target report_import_fuzz store_update_fuzz config_fuzz snapshot_fuzz
 work=$(mktemp -d "${TMPDIR:-/tmp}/plazo-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp -R fuzz/corpus "$work/corpus"
@@ -20,6 +20,12 @@ build/fuzz/fuzz/report_import_fuzz \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
   -dict=fuzz/report_import.dict -artifact_prefix=build/fuzz/artifacts/ \
   -print_final_stats=1 "$work/corpus"
+echo "== store_update_fuzz (import --update against a fixed store file), $seconds s"
+cp -R fuzz/corpus "$work/update_corpus"
+build/fuzz/fuzz/store_update_fuzz \
+  -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  -dict=fuzz/report_import.dict -artifact_prefix=build/fuzz/artifacts/ \
+  -print_final_stats=1 "$work/update_corpus"
 echo "== config_fuzz (settings and store TOML), $seconds s"
 build/fuzz/fuzz/config_fuzz \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \

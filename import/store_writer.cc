@@ -18,7 +18,9 @@ void Key(std::string& out, std::string_view key, std::string_view value) {
   out += '\n';
 }
 
-std::string Strings(const std::vector<std::string>& list) {
+}  // namespace
+
+std::string TomlStrings(const std::vector<std::string>& list) {
   std::string out = "[";
   for (size_t i = 0; i < list.size(); ++i) {
     if (i > 0) out += ", ";
@@ -27,12 +29,23 @@ std::string Strings(const std::vector<std::string>& list) {
   return out + "]";
 }
 
-std::string DueValue(const Due& due) {
+std::string TomlDate(Days date) { return FormatIsoDate(date); }
+
+std::string TomlDue(const Due& due) {
   if (due.instant) return date::format("%FT%TZ", *due.instant);
-  return FormatIsoDate(due.date);
+  return TomlDate(due.date);
 }
 
-}  // namespace
+std::string TomlStatus(Status status) { return TomlString(StatusName(status)); }
+
+std::string TomlDates(const std::vector<Days>& dates) {
+  std::string out = "[";
+  for (size_t i = 0; i < dates.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += TomlDate(dates[i]);
+  }
+  return out + "]";
+}
 
 std::string TomlString(std::string_view text) {
   std::string out = "\"";
@@ -62,6 +75,26 @@ std::string TomlString(std::string_view text) {
   return out + "\"";
 }
 
+std::string FormatCommitmentTable(const Commitment& c) {
+  std::string out = "[[commitment]]\n";
+  Key(out, "id", TomlString(CommitmentId(c.number, c.part)));
+  Key(out, "number", std::to_string(c.number));
+  Key(out, "part", std::to_string(c.part));
+  Key(out, "recommendation", TomlString(c.recommendation));
+  Key(out, "text", TomlString(c.text));
+  Key(out, "verification", TomlString(c.verification));
+  Key(out, "due", TomlDue(c.due));
+  if (!c.previous_due.empty()) Key(out, "previous_due", TomlDates(c.previous_due));
+  Key(out, "status", TomlStatus(c.status));
+  if (c.status_date) Key(out, "status_date", TomlDate(*c.status_date));
+  Key(out, "observation", TomlString(c.observation));
+  Key(out, "evidence", TomlString(c.evidence));
+  if (c.submitted) Key(out, "submitted", TomlDate(*c.submitted));
+  if (!c.owners.empty()) Key(out, "owners", TomlStrings(c.owners));
+  if (!c.schedule.empty()) Key(out, "schedule", TomlString(c.schedule));
+  return out;
+}
+
 std::string FormatStoreFile(const Program& p, std::string_view comment) {
   std::string out;
   while (!comment.empty()) {
@@ -87,29 +120,16 @@ std::string FormatStoreFile(const Program& p, std::string_view comment) {
   if (!p.ministry.empty()) Key(out, "ministry", TomlString(p.ministry));
   if (!p.service.empty()) Key(out, "service", TomlString(p.service));
   if (p.evaluation_year > 0) Key(out, "evaluation_year", std::to_string(p.evaluation_year));
-  if (p.report_date) Key(out, "report_date", FormatIsoDate(*p.report_date));
-  if (p.rating) Key(out, "rating", TomlString(StatusName(*p.rating)));
+  if (p.report_date) Key(out, "report_date", TomlDate(*p.report_date));
+  if (p.rating) Key(out, "rating", TomlStatus(*p.rating));
   if (!p.observation.empty()) Key(out, "observation", TomlString(p.observation));
   if (!p.schedule.empty()) Key(out, "schedule", TomlString(p.schedule));
-  Key(out, "owners", Strings(p.owners));
-  if (!p.webhooks.empty()) Key(out, "webhooks", Strings(p.webhooks));
+  Key(out, "owners", TomlStrings(p.owners));
+  if (!p.webhooks.empty()) Key(out, "webhooks", TomlStrings(p.webhooks));
 
   for (const Commitment& c : p.commitments) {
-    out += "\n[[commitment]]\n";
-    Key(out, "id", TomlString(CommitmentId(c.number, c.part)));
-    Key(out, "number", std::to_string(c.number));
-    Key(out, "part", std::to_string(c.part));
-    Key(out, "recommendation", TomlString(c.recommendation));
-    Key(out, "text", TomlString(c.text));
-    Key(out, "verification", TomlString(c.verification));
-    Key(out, "due", DueValue(c.due));
-    Key(out, "status", TomlString(StatusName(c.status)));
-    if (c.status_date) Key(out, "status_date", FormatIsoDate(*c.status_date));
-    Key(out, "observation", TomlString(c.observation));
-    Key(out, "evidence", TomlString(c.evidence));
-    if (c.submitted) Key(out, "submitted", FormatIsoDate(*c.submitted));
-    if (!c.owners.empty()) Key(out, "owners", Strings(c.owners));
-    if (!c.schedule.empty()) Key(out, "schedule", TomlString(c.schedule));
+    out += '\n';
+    out += FormatCommitmentTable(c);
   }
   return out;
 }

@@ -20,6 +20,25 @@ namespace plazo {
 // set. Deterministic: the same Program gives the same bytes.
 std::string FormatStoreFile(const Program& program, std::string_view comment = {});
 
+// One [[commitment]] table: its header line and its keys, each line ending
+// in "\n", as FormatStoreFile writes each part (without the blank line that
+// separates tables there). Also what `plazod import --update` appends for a
+// part new in the report.
+std::string FormatCommitmentTable(const Commitment& c);
+
+// The TOML text of values as the store writer writes them; `plazod import
+// --update` uses the same to rewrite single values in place.
+// A date: 2025-06-30.
+std::string TomlDate(Days date);
+// A due: a date, or an offset date-time in UTC (2025-06-30T12:00:00Z).
+std::string TomlDue(const Due& due);
+// A status: "en_evaluacion".
+std::string TomlStatus(Status status);
+// An array of dates on one line: [2025-06-30, 2025-12-31].
+std::string TomlDates(const std::vector<Days>& dates);
+// An array of strings on one line: ["a", "b"].
+std::string TomlStrings(const std::vector<std::string>& list);
+
 // text as a TOML basic string, quotes included: one line, with '"', '\\' and
 // control characters escaped and everything else, accents included, kept as
 // UTF-8 so it stays readable. Invalid UTF-8 becomes U+FFFD.

@@ -54,6 +54,7 @@ const std::vector<PhraseSpec>& PhraseSpecs() {
         {"status.no_cumplido", {}},
         {"status.cumplido", {}},
         {"date", {"day", "month", "year"}},
+        {"rescheduled", {"date"}},
         {"months", {}},
         {"intro.reminder", {"count"}},
         {"intro.due", {"count"}},
@@ -76,7 +77,8 @@ const TemplateNames& MessageNames() {
   static const TemplateNames names = {
       {"headline", "programs", "intro", "subject", "count", "kind", "destination", "date"},
       {"program", "program_id", "ministry", "service", "commitment", "number", "part", "text",
-       "verification", "status", "due", "due_iso", "when", "days_left", "stage", "kind"}};
+       "verification", "status", "due", "due_iso", "rescheduled", "when", "days_left", "stage",
+       "kind"}};
   return names;
 }
 
@@ -342,6 +344,11 @@ TemplateValues EmailRenderer::ItemValues(const PlannedItem& item) const {
   v["status"] = Phrase("status." + std::string(StatusName(c.status)));
   v["due"] = DateText(c.due.date);
   v["due_iso"] = FormatIsoDate(c.due.date);
+  // After the due date, in its parentheses: the due date it had before the
+  // last rescheduling (`plazod import --update`), or nothing.
+  v["rescheduled"] = c.previous_due.empty()
+                         ? std::string()
+                         : Phrase("rescheduled", {{"date", DateText(c.previous_due.back())}});
   std::string when;
   if (item.days_left > 0) {
     when = Phrase("when.left", {{"days", DaysText(item.days_left)}});

@@ -452,6 +452,95 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(len(self.receiver.items()), got)
         self.assertEqual(d.stop(), 0)
 
+    def test_an_update_stops_a_fulfilled_part_and_replans_a_moved_one(self):
+        """plazod import --update on the store of a running daemon: commitment 1
+        becomes cumplido (no more reminders), 1's second part moves from
+        December 2031 to June 2031 (its stages follow the new date). Dates are
+        far off; 'before' offsets in seconds, counted from the end of the due
+        day (UTC), put the stages of those dates a few seconds from now."""
+        t0 = int(time.time())
+
+        def end_of(day):  # the due instant of a date due, in UTC
+            return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp()) + 86400
+
+        due_a, old_b, new_b = "2031-06-30", "2031-12-31", "2031-06-30"
+        # A: a stage every second from t0+2 to t0+40, while it is open.
+        before_a = ", ".join(f'"{end_of(due_a) - (t0 + 2 + k)}s"' for k in range(39))
+        # B: one stage at t0+14 if due on new_b, one at t0+20 if due on old_b.
+        at_new, at_old = t0 + 14, t0 + 20
+        before_b = f'"{end_of(new_b) - at_new}s", "{end_of(old_b) - at_old}s"'
+        quiet = 'timezone = "UTC"\nbefore = []\non_due = false\noverdue_max = 0'
+        d = self.daemon(quiet, extra=f'[schedule.a]\ntimezone = "UTC"\nbefore = [{before_a}]\n'
+                                     f'on_due = false\noverdue_max = 0\n'
+                                     f'[schedule.b]\ntimezone = "UTC"\nbefore = [{before_b}]\n'
+                                     f'on_due = false\noverdue_max = 0\n')
+        sample = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "reports",
+                              "informe-cumplimiento-intermediacion-laboral-2024.txt")
+        with open(sample, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        lines[14] = lines[14].replace("Junio 2025", "Junio 2031")
+        lines[15] = lines[15].replace("Diciembre 2025", "Diciembre 2031")
+        v1 = os.path.join(d.dir, "v1.txt")
+        with open(v1, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+        lines[3] = lines[3].replace("31-12-2024", "30-06-2025")
+        lines[14] = lines[14].replace("Calificación:</u> En evaluación",
+                                      "Calificación:</u> Cumplido (30-06-2025)", 1)
+        lines[15] = lines[15].replace("Diciembre 2031", "Junio 2031")
+        v2 = os.path.join(d.dir, "v2.txt")
+        with open(v2, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+
+        # The admin imports the report, then edits the file: the program's
+        # webhook and schedule, a schedule of its own for each of the two parts.
+        store_file = os.path.join(d.store, "pil.toml")
+        subprocess.run([PLAZOD, "import", v1, "--id", "pil", "--owner", "ana@example.gob.cl",
+                        "-o", os.path.join(d.dir, "pil.toml")], check=True, capture_output=True)
+        with open(os.path.join(d.dir, "pil.toml"), encoding="utf-8") as f:
+            text = f.read()
+        text = text.replace('owners = ["ana@example.gob.cl"]\n',
+                            'owners = ["ana@example.gob.cl"]\nwebhooks = ["equipo"]  # el equipo\n'
+                            'schedule = "fast"\n', 1)
+        text = text.replace('id = "c1"\n', 'id = "c1"\nschedule = "a"\n', 1)
+        text = text.replace('id = "c1-p2"\n', 'id = "c1-p2"\nschedule = "b"  # propio\n', 1)
+        with open(store_file, "w", encoding="utf-8") as f:
+            f.write(text)
+        d.start()
+
+        def items_of(commitment):
+            return [(t, stage) for t, _, c, stage in self.receiver.items() if c == commitment]
+
+        self.assertTrue(wait_until(lambda: len(items_of("c1")) >= 3, 15), self.receiver.items())
+        d.notify.forget()
+        update = subprocess.run([PLAZOD, "import", v2, "--update", store_file, "--json"],
+                                capture_output=True, text=True)
+        self.assertEqual(update.returncode, 0, update.stderr)
+        report = json.loads(update.stdout)
+        changes = {(c["commitment"], c["field"]): (c["from"], c["to"]) for c in report["changes"]}
+        self.assertEqual(changes[("c1", "status")], ("en_evaluacion", "cumplido"))
+        self.assertEqual(changes[("c1-p2", "due")], (old_b, new_b))
+        d.notify.wait_for("RELOADING=1")
+        d.notify.wait_for("READY=1")
+        time.sleep(1.5)
+        reminded = len(items_of("c1"))
+        self.assertLess(reminded, 30)
+        # B: the stage of the new date arrives, the old date's never does.
+        self.assertTrue(wait_until(lambda: items_of("c1-p2"), at_new + 5 - time.time()),
+                        self.receiver.items())
+        time.sleep(max(0.0, at_old + 2 - time.time()))
+        b = items_of("c1-p2")
+        self.assertEqual(len(b), 1, b)
+        self.assertGreaterEqual(b[0][0], at_new - 0.001)
+        payload_b = [it for _, _, p in self.receiver.requests for it in p["items"]
+                     if it["commitment"]["id"] == "c1-p2"]
+        self.assertEqual(payload_b[0]["commitment"]["due"], new_b)
+        # A, now cumplido, got nothing more.
+        self.assertEqual(len(items_of("c1")), reminded)
+        self.assertEqual(subprocess.run([PLAZOD, "check", "--config", d.settings],
+                                        capture_output=True).returncode, 0)
+        self.assertIn("webhooks = [\"equipo\"]  # el equipo\n", open(store_file).read())
+        self.assertEqual(d.stop(), 0)
+
     def test_receiver_down_then_up_delivers_everything_once(self):
         self.receiver.mode = "fail"
         d = self.daemon('before = ["1s"]\noverdue_max = 0')

@@ -204,6 +204,24 @@ TEST_CASE("the digest lists each item with program, part, text, verification, du
   CHECK(Has(en.text, "Status: under evaluation"));
 }
 
+TEST_CASE("a rescheduled part says the due date it had before", "[render]") {
+  Program p = MakeProgram("x", "Programa X", {Part(1, 2, "2026-06-30"), Part(2, 1, "2026-06-30")});
+  p.commitments[0].previous_due = {*ParseIsoDate("2025-06-30"), *ParseIsoDate("2025-12-31")};
+  Notification n = Digest({Item(p, 0, StageKind::kBefore, 7), Item(p, 1, StageKind::kBefore, 7)});
+  RenderedEmail es = EmailRenderer::Builtin("es").Render(n, Santiago());
+  INFO(es.text);
+  CHECK(Has(es.text,
+            "(fecha de vencimiento: 30 de junio de 2026; reprogramado desde el 31 de diciembre de "
+            "2025)"));
+  CHECK(Has(es.html, "30 de junio de 2026; reprogramado desde el 31 de diciembre de 2025)"));
+  // A part never rescheduled says nothing more.
+  CHECK(Has(es.text,
+            "Compromiso 2 · Programa X\nvence en 7 días (fecha de vencimiento: 30 de "
+            "junio de 2026)\n"));
+  RenderedEmail en = EmailRenderer::Builtin("en").Render(n, Santiago());
+  CHECK(Has(en.text, "(due date: June 30, 2026; rescheduled from December 31, 2025)"));
+}
+
 TEST_CASE(
     "every value is HTML-escaped in the HTML part, and no control character reaches the subject",
     "[render]") {
