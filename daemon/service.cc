@@ -1,7 +1,5 @@
 #include "daemon/service.h"
 
-#include <malloc.h>
-
 #include <csignal>
 #include <filesystem>
 #include <memory>
@@ -13,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "config/time_text.h"
+#include "daemon/config_keeper.h"
 #include "daemon/file_watcher.h"
 #include "daemon/http_listener.h"
 #include "daemon/http_routes.h"
@@ -27,7 +26,6 @@
 #include "dispatch/outbox_sender.h"
 #include "ledger/ledger.h"
 #include "notifiers/outbox_folder.h"
-#include "notifiers/run_requirements.h"
 
 namespace plazo {
 namespace {
@@ -43,6 +41,7 @@ class Service {
  public:
   explicit Service(const ServiceOptions& options)
       : options_(options),
+        config_(options.source),
         signals_(io_, SIGHUP, SIGTERM, SIGINT),
         timer_(io_),
         watchdog_(io_),
@@ -63,17 +62,15 @@ class Service {
       spdlog::error("{}", error);
       return 1;
     }
-    snapshot_ = std::make_unique<ConfigSnapshotFile>(ConfigSnapshotPath(state));
-    AcceptedTexts last_good;
+    config_.UseStateFolder(state);
     Diagnostics diags;
-    current_ = LoadWhole(&last_good, &diags);
-    if (!current_) {
+    if (!config_.Load(Now(), &diags)) {
       diags.Sort();
       for (const Diagnostic& d : diags.list()) spdlog::error("{}", d.ToString());
       notify_.Status("invalid configuration: " + diags.list().front().ToString());
       return 1;
     }
-    const Settings& s = current_->config.settings;
+    const Settings& s = config_.current().config.settings;
     SetUpLogging(options_.log_level.empty() ? s.log_level : options_.log_level);
     for (const Diagnostic& w : diags.warnings()) spdlog::warn("{}", w.ToString());
     if (s.state != state) {
@@ -86,10 +83,9 @@ class Service {
         spdlog::error("{}", error);
         return 1;
       }
-      snapshot_ = std::make_unique<ConfigSnapshotFile>(ConfigSnapshotPath(s.state));
+      config_.UseStateFolder(s.state);
     }
-    Accepted(nullptr, last_good);
-    Release(last_good);
+    config_.Accept();
     // Halves of messages that a crashed run left in the outbox's tmp/.
     size_t stale = OutboxFolder(s.state).RemoveStaleTemporaries(
         std::filesystem::file_time_type::clock::now() - std::chrono::minutes(10));
@@ -118,7 +114,7 @@ class Service {
     StartWatchdog();
     CheckLedgerFile();
     spdlog::info("plazod started: {} programs, {} open parts, {} pending, store {}, ledger {}",
-                 current_->config.store.programs.size(), current_->open_parts, sender_->queued(),
+                 config_.current().config.store.programs.size(), config_.current().open_parts, sender_->queued(),
                  s.store, ledger_->path());
     Tick();
     notify_.Ready(StatusLine());
@@ -130,7 +126,7 @@ class Service {
 
  private:
   void Tick() {
-    TickReport report = dispatcher_->Tick(*current_->planner, *current_->composer, Now());
+    TickReport report = dispatcher_->Tick(*config_.current().planner, *config_.current().composer, Now());
     next_ = report.next;
     timer_.ArmAt(next_, [this](WallTimer::Wake wake) {
       if (wake == WallTimer::Wake::kClockChanged) {
@@ -142,7 +138,7 @@ class Service {
   }
 
   void ConfigureChannels() {
-    const Settings& s = current_->config.settings;
+    const Settings& s = config_.current().config.settings;
     channels_.Configure(s);
     sender_->Configure(s.delivery, channels_.email(), channels_.webhook());
   }
@@ -153,142 +149,38 @@ class Service {
     notify_.Reloading();
     spdlog::info("reloading ({})", why);
     auto started = std::chrono::steady_clock::now();
-    Diagnostics diags;
-    const Settings& before = current_->config.settings;
-    AcceptedTexts last_good;
-    std::shared_ptr<LoadedConfig> fresh =
-        store_files ? ReloadStoreFiles(current_.get(), *store_files, Unix(Now()), &diags)
-                    : LoadWhole(&last_good, &diags);
+    const Settings& before = config_.current().config.settings;
+    std::string store_before = before.store;
+    std::optional<HttpSettings> http_before = before.http;
+    bool reloaded = config_.Reload(store_files, Now());
     last_reload_at_ = Now();
-    if (!fresh) {
-      diags.Sort();
-      for (const Diagnostic& d : diags.list()) spdlog::error("{}", d.ToString());
-      reload_error_ = diags.list().front().ToString();
-      reload_errors_ = diags.size();
-      spdlog::error("configuration not reloaded: {} error(s); the last good one stays in force",
-                    diags.size());
+    if (!reloaded) {
       notify_.Ready(StatusLine());
       return;
     }
-    for (const Diagnostic& w : diags.warnings()) spdlog::warn("{}", w.ToString());
-    reload_error_.clear();
-    reload_errors_ = 0;
-    bool store_moved = fresh->config.settings.store != before.store;
-    bool http_moved = HttpChanged(fresh->config.settings, before);
-    current_ = std::move(fresh);
-    Accepted(store_files, last_good);
-    if (!store_files) Release(last_good);
+    const Settings& s = config_.current().config.settings;
     // A store edit leaves the settings, and so every connection, as they are.
     if (!store_files) ConfigureChannels();
-    if (store_moved) Watch();
-    if (http_moved) Listen();
+    if (s.store != store_before) Watch();
+    if (HttpChanged(s.http, http_before)) Listen();
     Tick();
     spdlog::info("configuration reloaded in {} ms: {} programs, {} open parts",
                  std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::steady_clock::now() - started)
                      .count(),
-                 current_->config.store.programs.size(), current_->open_parts);
+                 config_.current().config.store.programs.size(), config_.current().open_parts);
     notify_.Ready(StatusLine());
   }
 
-  static int64_t Unix(Instant t) { return t.time_since_epoch().count(); }
-
-  // Loads the whole configuration; only when some file is invalid does it
-  // read the last good copy (into *last_good) and load again on it, so a
-  // valid store is not held twice while loading.
-  std::shared_ptr<LoadedConfig> LoadWhole(AcceptedTexts* last_good, Diagnostics* diags) {
-    Diagnostics first;
-    std::shared_ptr<LoadedConfig> loaded =
-        LoadConfiguration(options_.source, AcceptedTexts(), Unix(Now()), &first);
-    if (loaded && loaded->problems.empty()) {
-      diags->Merge(first);
-      return loaded;
-    }
-    *last_good = ReadLastGood();
-    if (last_good->empty()) {
-      diags->Merge(first);
-      return loaded;
-    }
-    loaded.reset();
-    return LoadConfiguration(options_.source, *last_good, Unix(Now()), diags);
-  }
-
-  // The last good configuration kept in the state folder; empty when there
-  // is none yet or it cannot be read (then said in the log).
-  AcceptedTexts ReadLastGood() {
-    AcceptedTexts texts;
-    std::string warning, error;
-    if (!snapshot_->Read(&texts, &warning, &error)) {
-      spdlog::warn("ignoring the last good configuration: {}", error);
-    } else if (!warning.empty()) {
-      spdlog::warn("the last good configuration is incomplete: {}", warning);
-    }
-    return texts;
-  }
-
-  // After a whole load: frees the last good texts it read (as large as the
-  // store's files) and gives the freed heap back to the system, so that the
-  // daemon does not keep the previous configuration's size after a restart
-  // or a SIGHUP (glibc keeps freed memory otherwise).
-  static void Release(AcceptedTexts& last_good) {
-    AcceptedTexts().swap(last_good);
-    ::malloc_trim(0);
-  }
-
-  // Logs what of current_ is not as on disk, and keeps the snapshot in
-  // step with what is in force. store_files as for Reload; last_good: what
-  // a whole load started from.
-  void Accepted(const std::vector<std::string>* store_files, const AcceptedTexts& last_good) {
-    for (const Diagnostic& d : current_->problems) spdlog::error("{}", d.ToString());
-    const Settings& s = current_->config.settings;
-    for (const std::string& file : current_->kept) {
-      spdlog::warn("{}: invalid on disk; running on its version accepted at {}", file,
-                   FormatRfc3339(Instant(std::chrono::seconds(current_->accepted_at[file])), s.zone));
-    }
-    if (!store_files) {
-      // What `check` refuses and the settings loader lets through (secret
-      // files, URLs curl cannot use) would fail each delivery; say it now.
-      Diagnostics needs;
-      (void)CheckRunRequirements(s, &needs);
-      needs.Sort();
-      for (const Diagnostic& d : needs.list()) spdlog::error("{}", d.ToString());
-      for (const Diagnostic& w : needs.warnings()) spdlog::warn("{}", w.ToString());
-    }
-    std::string error;
-    if (store_files ? !SaveLastGoodEdits(*snapshot_, *store_files, current_.get(), &error)
-                    : !SaveLastGood(*snapshot_, last_good, current_.get(), &error)) {
-      spdlog::error("cannot keep the last good configuration: {}", error);
-    }
-  }
-
-  // What differs between the files on disk and what is in force, for
-  // STATUS and /healthz: "running on the configuration accepted at T;
-  // file:line:col: message (and N more)", "config error: ..." when no file
-  // runs on a last good version, or "" when everything is as on disk.
-  std::string ConfigProblem() const {
-    std::string first = reload_error_;
-    size_t count = reload_errors_ + current_->problems.size();
-    if (first.empty() && !current_->problems.empty()) first = current_->problems.front().ToString();
-    if (count == 0) return "";
-    std::string more = count > 1 ? " (and " + std::to_string(count - 1) + " more)" : "";
-    if (auto since = current_->LastGoodSince()) {
-      std::string t = FormatRfc3339(Instant(std::chrono::seconds(*since)),
-                                    current_->config.settings.zone);
-      return "running on the configuration accepted at " + t.substr(0, 10) + " " +
-             t.substr(11, 5) + "; " + first + more;
-    }
-    return "config error: " + first + more;
-  }
-
   void Watch() {
-    const Settings& s = current_->config.settings;
+    const Settings& s = config_.current().config.settings;
     watcher_ = std::make_unique<FileWatcher>(
         io_, s.store, s.path, options_.reload_debounce,
         [this](const std::set<std::string>& changed) {
           std::string why = changed.size() == 1 ? *changed.begin() + " changed"
                                                 : std::to_string(changed.size()) + " files changed";
           std::vector<std::string> paths(changed.begin(), changed.end());
-          std::vector<std::string> store_files = StoreFilesAmong(paths, current_->config.settings);
+          std::vector<std::string> store_files = StoreFilesAmong(paths, config_.current().config.settings);
           Reload(why, store_files.size() == paths.size() ? &store_files : nullptr);
         });
     if (!watcher_->error().empty()) {
@@ -296,25 +188,26 @@ class Service {
     }
   }
 
-  static bool HttpChanged(const Settings& a, const Settings& b) {
-    if (a.http.has_value() != b.http.has_value()) return true;
-    return a.http && (a.http->host != b.http->host || a.http->port != b.http->port);
+  static bool HttpChanged(const std::optional<HttpSettings>& a,
+                          const std::optional<HttpSettings>& b) {
+    if (a.has_value() != b.has_value()) return true;
+    return a && (a->host != b->host || a->port != b->port);
   }
 
   // (Re)starts the HTTP endpoint of [http], or stops it when there is none.
   // Returns false when it cannot listen.
   bool Listen() {
     http_.reset();
-    const Settings& s = current_->config.settings;
+    const Settings& s = config_.current().config.settings;
     if (!s.http) return true;
     std::string error;
     auto handler = [this](const HttpRequest& r) {
-      DaemonState state{current_.get(),
+      DaemonState state{&config_.current(),
                         ledger_.get(),
                         sender_->stats(),
-                        ConfigProblem(),
-                        reload_errors_ + current_->problems.size(),
-                        current_->LastGoodSince().has_value(),
+                        config_.Problem(),
+                        config_.errors(),
+                        config_.on_last_good(),
                         last_reload_at_,
                         Now()};
       return Route(r, state);
@@ -410,8 +303,8 @@ class Service {
   // "14 open, next reminder 2026-12-01 09:00, 0 pending, 0 given up" (+ a
   // config error).
   std::string StatusLine() {
-    const Settings& s = current_->config.settings;
-    std::string line = std::to_string(current_->open_parts) + " open, next reminder ";
+    const Settings& s = config_.current().config.settings;
+    std::string line = std::to_string(config_.current().open_parts) + " open, next reminder ";
     if (next_) {
       std::string t = FormatRfc3339(*next_, s.zone);
       line += t.substr(0, 10) + " " + t.substr(11, 5);
@@ -424,11 +317,12 @@ class Service {
       line += ", " + std::to_string(counts.pending) + " pending, " +
               std::to_string(counts.given_up) + " given up";
     }
-    if (std::string problem = ConfigProblem(); !problem.empty()) line += "; " + problem;
+    if (std::string problem = config_.Problem(); !problem.empty()) line += "; " + problem;
     return line;
   }
 
   ServiceOptions options_;
+  ConfigKeeper config_;
   asio::io_context io_;
   asio::signal_set signals_;
   WallTimer timer_;
@@ -444,11 +338,7 @@ class Service {
   std::unique_ptr<OutboxSender> sender_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<FileWatcher> watcher_;
-  std::unique_ptr<ConfigSnapshotFile> snapshot_;  // the last good configuration
-  std::shared_ptr<LoadedConfig> current_;
   std::optional<Instant> next_;
-  std::string reload_error_;  // why the last reload failed as a whole
-  size_t reload_errors_ = 0;
   Instant last_reload_at_{};
   std::unique_ptr<HttpListener> http_;
 };

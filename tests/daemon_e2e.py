@@ -14,6 +14,7 @@ import os
 import pty
 import resource
 import select
+import shutil
 import signal
 import socket
 import sqlite3
@@ -174,6 +175,17 @@ timeout = "5s"
             return self.proc.wait(timeout=20)
         return self.proc.returncode if self.proc else None
 
+    def remove(self):
+        """Stops the daemon if it runs and removes its folder (kept when
+        PLAZO_KEEP is set, to look at after a failure)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+        self.notify.sock.close()
+        if not os.environ.get("PLAZO_KEEP"):
+            shutil.rmtree(self.dir, ignore_errors=True)
+
     def log_text(self):
         self.log.flush()
         with open(os.path.join(self.dir, "plazod.log"), errors="replace") as f:
@@ -203,9 +215,7 @@ class DaemonTest(unittest.TestCase):
 
     def tearDown(self):
         for d in self.daemons:
-            if d.proc and d.proc.poll() is None:
-                d.proc.kill()
-                d.proc.wait()
+            d.remove()
         self.receiver.stop()
 
     def daemon(self, schedule, extra=""):
@@ -630,6 +640,8 @@ class SmtpTest(unittest.TestCase):
         self.smtp.terminate()
         self.smtp.wait()
         self.receiver.stop()
+        if not os.environ.get("PLAZO_KEEP"):
+            shutil.rmtree(self.mail_dir, ignore_errors=True)
 
     def test_digests_reach_the_smtp_server_with_auth_and_no_secret_in_the_log(self):
         d = Daemon(self.receiver.port, 'before = ["2s"]\noverdue_max = 0',
@@ -640,6 +652,7 @@ username = "plazo"
 password_env = "PLAZO_TEST_SMTP_PASSWORD"
 from = "Plazo <plazo@example.gob.cl>"
 ''')
+        self.addCleanup(d.remove)
         due = int(time.time()) + 4
         # Two parts for the same officers: one digest per officer per instant.
         d.write_store("a", [(1, due), (2, due)],
@@ -681,9 +694,7 @@ class HttpTest(unittest.TestCase):
         self.port = int(self.d.log_text().split("serving /healthz")[1].split(":")[1].split()[0])
 
     def tearDown(self):
-        if self.d.proc.poll() is None:
-            self.d.proc.kill()
-            self.d.proc.wait()
+        self.d.remove()
         self.receiver.stop()
 
     def get(self, path, method="GET", headers=None):
