@@ -67,6 +67,10 @@ bool ReplaceWith(const std::string& path, const AtomicWriteOptions& options,
   std::string problem;
   if (::fchmod(fd, ModeFor(path, options)) != 0) {
     problem = "cannot set the mode of " + temp + ": " + Reason(errno);
+  } else if ((options.owner || options.group) &&
+             ::fchown(fd, options.owner.value_or(static_cast<uid_t>(-1)),
+                      options.group.value_or(static_cast<gid_t>(-1))) != 0) {
+    problem = "cannot set the owner of " + temp + ": " + Reason(errno);
   } else if (!write(fd)) {
     problem = "cannot write " + temp + ": " + Reason(errno);
   } else if (::fsync(fd) != 0) {

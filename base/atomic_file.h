@@ -24,6 +24,11 @@ struct AtomicWriteOptions {
   // umask sets it twice, which races with other threads creating files, so
   // multi-threaded callers give a mode.
   std::optional<mode_t> mode;
+  // The new file's owner and group (fchown): an admin updating a file as
+  // root must not take it away from the group the daemon reads it through.
+  // nullopt: the writer's. Not being allowed to set them is an error.
+  std::optional<uid_t> owner;
+  std::optional<gid_t> group;
   // Whether a folder that refuses fsync after the rename is an error. The
   // file is complete either way (some file systems refuse); only a crash
   // right then could lose the rename.

@@ -153,8 +153,9 @@ struct Commitment {
   std::string text;
   std::string verification;
   Due due;
-  // The due dates it had before each rescheduling, oldest first: what
-  // `plazod import --update` keeps when a newer report moves the due date.
+  // The due dates it had before each rescheduling, in the order it left
+  // them (the last one is what it was rescheduled from): what `plazod
+  // import --update` keeps when a newer report moves the due date.
   std::vector<Days> previous_due;
   Status status = Status::kPendiente;
   std::optional<Days> status_date;

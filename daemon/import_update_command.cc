@@ -1,8 +1,12 @@
 // plazod import NEWER.txt --update FILE: a newer report folded into a store
 // file an admin has edited (import/store_update.h), the change report on out.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <ostream>
 
 #include <boost/json.hpp>
@@ -135,13 +139,30 @@ int RunImportUpdate(const Options& options, std::ostream& out, std::ostream& err
   bool written = false;
   if (result.changed && !dry_run) {
     // The old file is kept beside it as FILE~ (not a *.toml file, so the
-    // daemon does not load it), with its mode; then the new one replaces it.
+    // daemon does not load it), with its mode, owner and group; then the new
+    // one replaces it. A symbolic link (a store kept under git elsewhere)
+    // stays a link: its target is what is replaced.
+    std::error_code ec;
+    std::string target = file_name;
+    if (std::filesystem::is_symlink(file_name, ec)) {
+      target = std::filesystem::canonical(file_name, ec).string();
+    }
     AtomicWriteOptions write_options;
     struct stat st;
-    if (stat(file_name.c_str(), &st) == 0) write_options.mode = st.st_mode & 07777;
+    if (ec || stat(target.c_str(), &st) != 0) {
+      err << file_name << ": cannot find the file to replace: "
+          << (ec ? ec.message() : std::string(std::strerror(errno)))
+          << "\nplazod import: nothing updated\n";
+      return kExitInvalid;
+    }
+    write_options.mode = st.st_mode & 07777;
+    if (geteuid() == 0) {  // only root may give files away; others save as editors do
+      write_options.owner = st.st_uid;
+      write_options.group = st.st_gid;
+    }
     std::string error;
-    if (!WriteFileAtomically(file_name + "~", file_text.text, write_options, &error) ||
-        !WriteFileAtomically(file_name, result.text, write_options, &error)) {
+    if (!WriteFileAtomically(target + "~", file_text.text, write_options, &error) ||
+        !WriteFileAtomically(target, result.text, write_options, &error)) {
       err << file_name << ": " << error << "\nplazod import: nothing updated\n";
       return kExitInvalid;
     }

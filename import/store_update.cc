@@ -96,19 +96,17 @@ class TableEdits {
   // listed is false.
   void Set(std::string_view key, std::string_view toml, std::optional<std::string> from,
            std::string to, bool listed = true) {
-    if (const toml::node* n = table_.get(key)) {
-      if (!editor_->Replace(*n, toml)) *ok_ = false;
-    } else if (table_.is_inline()) {
-      problems_->Add(PosOf(table_.source(), file_),
-                     "cannot add '" + std::string(key) +
-                         "' to an inline table: write it as a table, one key per line");
-    } else if (!editor_->InsertAfter(LastValue(table_), key, toml)) {
-      *ok_ = false;
-    }
+    Put(key, toml, LastValue(table_));
     if (listed) {
       changes_->push_back(
           FieldChange{commitment_, std::string(key), std::move(from), std::move(to)});
     }
+  }
+
+  // Sets key to toml like Set, but a new key goes right after anchor's
+  // line (a key the table has); not listed as a change.
+  void SetAfter(std::string_view key, std::string_view anchor, std::string_view toml) {
+    Put(key, toml, *table_.get(anchor));
   }
 
   void SetString(std::string_view key, std::string* value, const std::string& report) {
@@ -122,6 +120,20 @@ class TableEdits {
   const toml::table& table() const { return table_; }
 
  private:
+  // Replaces key's value with toml, or adds key after the line of after.
+  // Every edit goes through here, so none can land outside an inline table.
+  void Put(std::string_view key, std::string_view toml, const toml::node& after) {
+    if (const toml::node* n = table_.get(key)) {
+      if (!editor_->Replace(*n, toml)) *ok_ = false;
+    } else if (table_.is_inline()) {
+      problems_->Add(PosOf(table_.source(), file_),
+                     "cannot add '" + std::string(key) +
+                         "' to an inline table: write it as a table, one key per line");
+    } else if (!editor_->InsertAfter(after, key, toml)) {
+      *ok_ = false;
+    }
+  }
+
   TomlEditor* editor_;
   const toml::table& table_;
   std::string commitment_;
@@ -135,25 +147,20 @@ class TableEdits {
 // who gave the part a time of day on that date keeps it.
 bool SameDue(const Due& file, const Due& report) { return file.date == report.date; }
 
-void UpdatePart(TableEdits& edits, TomlEditor* editor, Commitment* c, const Commitment& report,
-                bool* ok) {
+void UpdatePart(TableEdits& edits, Commitment* c, const Commitment& report) {
   edits.SetString("recommendation", &c->recommendation, report.recommendation);
   edits.SetString("text", &c->text, report.text);
   edits.SetString("verification", &c->verification, report.verification);
   if (!SameDue(c->due, report.due)) {
-    if (std::find(c->previous_due.begin(), c->previous_due.end(), c->due.date) ==
-        c->previous_due.end()) {
-      c->previous_due.push_back(c->due.date);
-    }
-    std::string from = TomlDue(c->due);
-    edits.Set("due", TomlDue(report.due), from, TomlDue(report.due));
+    // The dates it was due before, in the order it was: the one it leaves
+    // last (moved back to an earlier date, that date is no longer "before").
+    std::vector<Days>& previous = c->previous_due;
+    previous.erase(std::remove(previous.begin(), previous.end(), c->due.date), previous.end());
+    previous.push_back(c->due.date);
+    previous.erase(std::remove(previous.begin(), previous.end(), report.due.date), previous.end());
+    edits.Set("due", TomlDue(report.due), DateText(c->due.date), DateText(report.due.date));
     // Right under due, where a reader looks for it.
-    if (const toml::node* previous = edits.table().get("previous_due")) {
-      if (!editor->Replace(*previous, TomlDates(c->previous_due))) *ok = false;
-    } else if (!editor->InsertAfter(*edits.table().get("due"), "previous_due",
-                                    TomlDates(c->previous_due))) {
-      *ok = false;
-    }
+    edits.SetAfter("previous_due", "due", TomlDates(previous));
     c->due = report.due;
   }
   if (c->status != report.status) {
@@ -247,7 +254,7 @@ bool UpdateStoreText(std::string_view file_text, const std::string& file_name,
         continue;
       }
       TableEdits edits(&editor, t, c->id, &r.changes, &ok, file_name, &problems);
-      UpdatePart(edits, &editor, c, *found->second, &ok);
+      UpdatePart(edits, c, *found->second);
     }
   }
   // Parts new in the report, at the end, with the program's defaults.

@@ -421,6 +421,41 @@ TEST_CASE("import --update: a key to add to an inline table is a problem at its 
   CHECK(message.find("internal error") == std::string::npos);
 }
 
+TEST_CASE("import --update: a moved due in an inline table is a problem, not an internal error") {
+  std::string inline_part =
+      "commitment = [ { number = 1, part = 2, due = 2025-12-31, status = \"en_evaluacion\" } ]\n";
+  std::string text = inline_part +
+                     "[program]\nid = \"programa-de-intermediacion-laboral\"\nname = \"Programa "
+                     "de Intermediación Laboral\"\nreport_date = 2024-12-31\n";
+  StoreUpdateResult r;
+  Diagnostics diags;
+  REQUIRE_FALSE(UpdateStoreText(text, "pil.toml", ParseReportText(NewerReport()), "NEWER.txt", {},
+                                &r, &diags));
+  std::string message = diags.ToString();
+  INFO(message);
+  CHECK(message.find("cannot add 'previous_due' to an inline table") != std::string::npos);
+  CHECK(message.find("internal error") == std::string::npos);
+}
+
+TEST_CASE("import --update: previous_due ends with the date it was rescheduled from") {
+  // c1-p2 was due in June 2026, then rescheduled to December 2025; the newer
+  // report moves it back to June 2026.
+  std::string store = AdminStore();
+  Replace(&store, "due = 2025-12-31\n", "due = 2025-12-31\nprevious_due = [2026-06-30]\n");
+  StoreUpdateResult r = Update(store, NewerReport());
+  CHECK(Part(LoadStoreText(r.text), "c1-p2").previous_due ==
+        std::vector<Days>{*ParseIsoDate("2025-12-31")});
+  bool listed = false;
+  for (const FieldChange& c : r.changes) {
+    if (c.commitment == "c1-p2" && c.field == "due") {
+      CHECK(c.from == "2025-12-31");
+      CHECK(c.to == "2026-06-30");
+      listed = true;
+    }
+  }
+  CHECK(listed);
+}
+
 TEST_CASE("import --update: a time of day the admin gave the due date is kept") {
   std::string store = AdminStore();
   Replace(&store, "id = \"c1\"\n", "id = \"c1\"\n# a las 18:00\n");
@@ -519,6 +554,27 @@ TEST_CASE("plazod import --update: FILE~, --dry-run, --json, and nothing written
     CHECK(a["changes"].as_array().empty());
     CHECK(a["written"] == false);
     CHECK(Read(file) == updated);
+  }
+  SECTION("a symbolic link stays a link, and root keeps the file's owner and group") {
+    fs::create_directory(dir.path / "real");
+    std::string real = dir.Write("real/pil.toml", store);
+    fs::remove(file);
+    fs::create_symlink(real, file);
+    bool root = ::geteuid() == 0;
+    if (root) REQUIRE(::chown(real.c_str(), 65534, 65534) == 0);
+    testing::CliRun run = testing::Cli({"import", newer, "--update", file});
+    INFO(run.err);
+    REQUIRE(run.code == 0);
+    CHECK(fs::is_symlink(file));
+    CHECK(Read(real) != store);
+    CHECK(Read(real + "~") == store);
+    CHECK_FALSE(fs::exists(file + "~"));
+    struct stat st;
+    REQUIRE(::stat(real.c_str(), &st) == 0);
+    if (root) {
+      CHECK(st.st_uid == 65534);
+      CHECK(st.st_gid == 65534);
+    }
   }
   SECTION("status shows where a rescheduled part was due before") {
     std::string plain = store;
