@@ -1,6 +1,5 @@
-// plazod import --update: value-by-value TOML edits (import/toml_edit.h), the
-// folding of a newer report into an edited store file (import/store_update.h)
-// and the command. Newer reports are made from the sample by editing its
+// plazod import --update: the folding of a newer report into an edited store
+// file (import/store_update.h) and the command. Newer reports are made from the sample by editing its
 // text: a newer cut-off, ratings, a due month, a part dropped and one added.
 #include <sys/stat.h>
 
@@ -17,7 +16,6 @@
 #include "config/time_text.h"
 #include "import/report_import.h"
 #include "import/store_update.h"
-#include "import/toml_edit.h"
 #include "tests/test_paths.h"
 #include "tests/test_util.h"
 
@@ -198,66 +196,6 @@ StoreUpdateResult Update(const std::string& store, const std::string& report,
   INFO(diags.ToString());
   REQUIRE(ok);
   return r;
-}
-
-TEST_CASE("TomlEditor: values replaced in place, keys inserted, tables appended") {
-  const std::string text =
-      "# cabecera\n"
-      "[program]\n"
-      "name = \"Diseño ñandú\"  # con acentos\n"
-      "obs = \"\"\"una\n"
-      "dos\"\"\"\n"
-      "list = [\n  1,\n  2,\n]  # fin\n"
-      "\n"
-      "[[commitment]]\n"
-      "number = 1\n";
-  toml::table root = toml::parse(text);
-  const toml::table& p = *root["program"].as_table();
-  TomlEditor editor(text);
-  REQUIRE(editor.empty());
-  REQUIRE(editor.Replace(*p.get("name"), "\"Otro\""));
-  REQUIRE(editor.Replace(*p.get("obs"), "\"una línea\""));
-  REQUIRE(editor.InsertAfter(*p.get("list"), "nuevo", "2025-06-30"));
-  REQUIRE(editor.InsertAfter(*p.get("list"), "otro", "1"));
-  const toml::table& c = *root["commitment"].as_array()->at(0).as_table();
-  REQUIRE(editor.InsertAfter(*c.get("number"), "due", "2025-06-30"));
-  editor.Append("[[commitment]]\nnumber = 2\n");
-  std::string out, error;
-  REQUIRE(editor.Apply(&out, &error));
-  CHECK(out ==
-        "# cabecera\n"
-        "[program]\n"
-        "name = \"Otro\"  # con acentos\n"
-        "obs = \"una línea\"\n"
-        "list = [\n  1,\n  2,\n]  # fin\n"
-        "nuevo = 2025-06-30\n"
-        "otro = 1\n"
-        "\n"
-        "[[commitment]]\n"
-        "number = 1\n"
-        "due = 2025-06-30\n"
-        "\n"
-        "[[commitment]]\n"
-        "number = 2\n");
-  CHECK_NOTHROW(toml::parse(out));
-}
-
-TEST_CASE("TomlEditor: CRLF files get CRLF lines; a file without a final newline") {
-  const std::string crlf = "[program]\r\nname = \"a\"\r\n";
-  toml::table root = toml::parse(crlf);
-  TomlEditor editor(crlf);
-  REQUIRE(editor.InsertAfter(*root["program"].as_table()->get("name"), "id", "\"x\""));
-  editor.Append("[[commitment]]\nnumber = 1\n");
-  std::string out, error;
-  REQUIRE(editor.Apply(&out, &error));
-  CHECK(out == "[program]\r\nname = \"a\"\r\nid = \"x\"\r\n\r\n[[commitment]]\r\nnumber = 1\r\n");
-
-  const std::string bare = "[program]\nname = \"a\"";
-  toml::table root2 = toml::parse(bare);
-  TomlEditor editor2(bare);
-  REQUIRE(editor2.InsertAfter(*root2["program"].as_table()->get("name"), "id", "\"x\""));
-  REQUIRE(editor2.Apply(&out, &error));
-  CHECK(out == "[program]\nname = \"a\"\nid = \"x\"\n");
 }
 
 TEST_CASE("import --update: the report's values change, the admin's stay byte for byte") {
