@@ -110,10 +110,6 @@ bool ApplyBody(std::string_view body, AcceptedTexts* texts) {
   return true;
 }
 
-uint64_t RecordSize(const std::string& path, const AcceptedText* accepted) {
-  return 4 + 8 + 1 + 4 + path.size() + 4 + (accepted ? accepted->text.size() : 0) + 8;
-}
-
 }  // namespace
 
 std::string ConfigSnapshotPath(const std::string& state_dir) {
@@ -168,8 +164,7 @@ bool DecodeConfigSnapshot(std::string_view data, AcceptedTexts* out, std::string
   return true;
 }
 
-bool ConfigSnapshotFile::Read(AcceptedTexts* out, std::string* warning,
-                              std::string* error) const {
+bool ConfigSnapshotFile::Read(AcceptedTexts* out, std::string* warning, std::string* error) const {
   out->clear();
   warning->clear();
   struct stat st;
@@ -236,10 +231,12 @@ bool ConfigSnapshotFile::Apply(const std::vector<SnapshotEdit>& edits, std::stri
   if (edits.empty()) return true;
   std::map<std::string, uint64_t> live = record_bytes_, hashes = text_hashes_;
   uint64_t live_bytes = kHeaderSize;
-  std::string records = EncodeSnapshotEdits(edits);
+  std::string records;
   for (const SnapshotEdit& e : edits) {
+    size_t start = records.size();
+    PutRecord(records, e.path, e.accepted ? &*e.accepted : nullptr);
     if (e.accepted) {
-      live[e.path] = RecordSize(e.path, &*e.accepted);
+      live[e.path] = records.size() - start;
       hashes[e.path] = Fnv1a(e.accepted->text);
     } else {
       live.erase(e.path);

@@ -123,6 +123,11 @@ std::string FormatRfc3339(Instant t, const date::time_zone* zone) {
   return buf;
 }
 
+std::string FormatLocalMinute(Instant t, const date::time_zone* zone) {
+  std::string text = FormatRfc3339(t, zone);
+  return text.substr(0, 10) + " " + text.substr(11, 5);
+}
+
 Instant StartOfDay(Days d, const date::time_zone* zone) {
   return AtLocalTime(d, 0, zone);
 }

@@ -27,6 +27,9 @@ std::string FormatIsoDate(Days d);
 // "2026-11-24T09:00:00-03:00": the instant in zone, with its offset there.
 std::string FormatRfc3339(Instant t, const date::time_zone* zone);
 
+// "2026-11-24 09:00": the local minute of t in zone, for status lines.
+std::string FormatLocalMinute(Instant t, const date::time_zone* zone);
+
 // The first instant of local day d in zone. On a day whose midnight does not
 // exist (a DST gap), the first instant after the gap.
 Instant StartOfDay(Days d, const date::time_zone* zone);

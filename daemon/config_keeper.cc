@@ -12,10 +12,7 @@ namespace {
 
 int64_t Unix(Instant t) { return t.time_since_epoch().count(); }
 
-std::string Minute(int64_t unix_seconds, const date::time_zone* zone) {
-  std::string t = FormatRfc3339(Instant(std::chrono::seconds(unix_seconds)), zone);
-  return t.substr(0, 10) + " " + t.substr(11, 5);
-}
+Instant FromUnix(int64_t unix_seconds) { return Instant(std::chrono::seconds(unix_seconds)); }
 
 }  // namespace
 
@@ -57,11 +54,12 @@ std::string ConfigKeeper::Problem() const {
   size_t count = errors();
   if (count == 0) return "";
   std::string first = reload_error_;
-  if (first.empty()) first = current_->problems.front().ToString();
+  if (first.empty()) first = current_->problems.list().front().ToString();
   std::string more = count > 1 ? " (and " + std::to_string(count - 1) + " more)" : "";
   if (auto since = current_->LastGoodSince()) {
     return "running on the configuration accepted at " +
-           Minute(*since, current_->config.settings.zone) + "; " + first + more;
+           FormatLocalMinute(FromUnix(*since), current_->config.settings.zone) + "; " + first +
+           more;
   }
   return "config error: " + first + more;
 }
@@ -95,12 +93,11 @@ AcceptedTexts ConfigKeeper::ReadLastGood() {
 }
 
 void ConfigKeeper::Accepted(const std::vector<std::string>* store_files) {
-  for (const Diagnostic& d : current_->problems) spdlog::error("{}", d.ToString());
+  for (const Diagnostic& d : current_->problems.list()) spdlog::error("{}", d.ToString());
   const Settings& s = current_->config.settings;
   for (const std::string& file : current_->kept) {
     spdlog::warn("{}: invalid on disk; running on its version accepted at {}", file,
-                 FormatRfc3339(Instant(std::chrono::seconds(current_->accepted_at.at(file))),
-                               s.zone));
+                 FormatRfc3339(FromUnix(current_->accepted_at.at(file)), s.zone));
   }
   if (!store_files) {
     // What `check` refuses and the settings loader lets through (secret

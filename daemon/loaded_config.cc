@@ -1,6 +1,5 @@
 #include "daemon/loaded_config.h"
 
-#include <algorithm>
 #include <filesystem>
 
 #include "base/hash.h"
@@ -17,15 +16,9 @@ std::string Normal(const std::string& path) { return fs::path(path).lexically_no
 // Records in loaded what keep found: the problems, and for each file in
 // force whether it runs as on disk (accepted now) or on its last good
 // version (accepted when last_good says).
-void Absorb(KeepLastGood& keep, const AcceptedTexts& last_good, int64_t now,
-            LoadedConfig* loaded) {
-  keep.problems.Sort();
-  loaded->problems.insert(loaded->problems.end(), keep.problems.list().begin(),
-                          keep.problems.list().end());
-  std::sort(loaded->problems.begin(), loaded->problems.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.pos.file, a.pos.line, a.pos.column) <
-           std::tie(b.pos.file, b.pos.line, b.pos.column);
-  });
+void Absorb(KeepLastGood& keep, const AcceptedTexts& last_good, int64_t now, LoadedConfig* loaded) {
+  for (const Diagnostic& d : keep.problems.list()) loaded->problems.Add(d.pos, d.message);
+  loaded->problems.Sort();
   for (const std::string& path : keep.kept) {
     std::string p = Normal(path);
     loaded->kept.insert(p);
@@ -71,8 +64,8 @@ std::shared_ptr<LoadedConfig> LoadConfiguration(const ConfigSource& source,
 }
 
 std::shared_ptr<LoadedConfig> ReloadStoreFiles(LoadedConfig* current,
-                                               const std::vector<std::string>& changed,
-                                               int64_t now, Diagnostics* diags) {
+                                               const std::vector<std::string>& changed, int64_t now,
+                                               Diagnostics* diags) {
   StoreUpdate update;
   KeepLastGood keep;
   if (!UpdateStore(&current->config.store, changed, current->config.settings, &update, diags,
@@ -89,8 +82,8 @@ std::shared_ptr<LoadedConfig> ReloadStoreFiles(LoadedConfig* current,
   // What the changed files were is replaced by what they are now.
   std::set<std::string> touched;
   for (const std::string& path : changed) touched.insert(Normal(path));
-  for (const Diagnostic& d : current->problems) {
-    if (!touched.count(Normal(d.pos.file))) loaded->problems.push_back(d);
+  for (const Diagnostic& d : current->problems.list()) {
+    if (!touched.count(Normal(d.pos.file))) loaded->problems.Add(d.pos, d.message);
   }
   loaded->accepted_at = current->accepted_at;
   loaded->kept = current->kept;
@@ -125,8 +118,8 @@ std::optional<AcceptedText> UnsavedText(const LoadedConfig& loaded, const std::s
 
 }  // namespace
 
-bool SaveLastGood(ConfigSnapshotFile& file, const AcceptedTexts& last_good,
-                  LoadedConfig* loaded, std::string* error) {
+bool SaveLastGood(ConfigSnapshotFile& file, const AcceptedTexts& last_good, LoadedConfig* loaded,
+                  std::string* error) {
   if (file.known()) {
     // Only what differs from the file: a SIGHUP with nothing edited writes
     // nothing, and one edit appends one record.

@@ -34,7 +34,7 @@ struct LoadedConfig {
   std::optional<Composer> composer;  // always set once loaded
   size_t open_parts = 0;
   // The problems of the files on disk that are not in force, sorted.
-  std::vector<Diagnostic> problems;
+  Diagnostics problems;
   // Every file in force (settings, holidays and store files): when the
   // daemon accepted the version it runs on (Unix seconds).
   std::map<std::string, int64_t> accepted_at;

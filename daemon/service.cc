@@ -306,8 +306,7 @@ class Service {
     const Settings& s = config_.current().config.settings;
     std::string line = std::to_string(config_.current().open_parts) + " open, next reminder ";
     if (next_) {
-      std::string t = FormatRfc3339(*next_, s.zone);
-      line += t.substr(0, 10) + " " + t.substr(11, 5);
+      line += FormatLocalMinute(*next_, s.zone);
     } else {
       line += "none";
     }
