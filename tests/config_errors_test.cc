@@ -17,6 +17,7 @@
 #include "notifiers/run_requirements.h"
 #include "notifiers/secret.h"
 #include "tests/test_paths.h"
+#include "tests/test_util.h"
 
 namespace plazo {
 namespace {
@@ -116,26 +117,13 @@ TEST_CASE("every broken store file gets its exact diagnostics") {
   }
 }
 
-// A temporary folder removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/plazo-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  void Write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name) << text;
-  }
-};
-
 const char kGoodProgram[] =
     "[program]\nid = \"pil\"\nname = \"Programa\"\n\n"
     "[[commitment]]\nnumber = 1\ndue = 2025-06-30\n";
 
 TEST_CASE("a store folder without store files is an empty store, with a warning") {
   // A fresh install, before the first import: valid, nothing to plan.
-  TempDir dir;
+  testing::TempDir dir;
   dir.Write("README", "not a store file");
   Store store;
   store.programs.emplace_back();  // replaced by the empty store
@@ -156,7 +144,7 @@ TEST_CASE("a missing store folder is named with the reason") {
 }
 
 TEST_CASE("an unreadable store file is reported and the others still checked") {
-  TempDir dir;
+  testing::TempDir dir;
   fs::create_directory(dir.path / "folder.toml");
   fs::create_symlink(dir.path / "gone", dir.path / "dangling.toml");
   dir.Write("good.toml", kGoodProgram);
@@ -172,7 +160,7 @@ TEST_CASE("an unreadable store file is reported and the others still checked") {
 
 TEST_CASE("a FIFO as settings, store, holidays or secret file is refused at once with its path") {
   // Opening a FIFO for reading waits for a writer; none ever comes here.
-  TempDir dir;
+  testing::TempDir dir;
   for (const char* name : {"settings.toml", "store/fifo.toml", "feriados.toml", "secret"}) {
     fs::create_directories((dir.path / name).parent_path());
     REQUIRE(mkfifo((dir.path / name).c_str(), 0600) == 0);
@@ -206,7 +194,7 @@ TEST_CASE("a FIFO as settings, store, holidays or secret file is refused at once
 }
 
 TEST_CASE("a program id used by two files names both") {
-  TempDir dir;
+  testing::TempDir dir;
   dir.Write("a.toml", kGoodProgram);
   dir.Write("b.toml", kGoodProgram);
   Store store;
@@ -217,7 +205,7 @@ TEST_CASE("a program id used by two files names both") {
 }
 
 TEST_CASE("hidden files and other names in the store folder are not store files") {
-  TempDir dir;
+  testing::TempDir dir;
   dir.Write("pil.toml", kGoodProgram);
   dir.Write(".#pil.toml", "garbage [[[");
   dir.Write("pil.toml~", "garbage [[[");
@@ -237,7 +225,7 @@ TEST_CASE("an explicit settings path that does not exist is an error") {
 }
 
 TEST_CASE("errors of several store files are all reported in one run") {
-  TempDir dir;
+  testing::TempDir dir;
   dir.Write("a.toml", "[program]\nid = \"a\"\nname = \"A\"\nshedule = \"dipres\"\n");
   dir.Write("b.toml", "[program]\nid = \"b\"\nname = \"B\"\n\n[[commitment]]\nnumber = 1\n");
   Store store;

@@ -2,7 +2,6 @@
 // accepted text exactly and refuses anything that is not a whole snapshot,
 // and the store loaders fall back on it file by file.
 #include <filesystem>
-#include <fstream>
 
 #include <catch2/catch.hpp>
 
@@ -10,25 +9,13 @@
 #include "config/load_config.h"
 #include "config/settings.h"
 #include "config/store.h"
+#include "tests/test_util.h"
 
 namespace plazo {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/plazo-snapshot-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string Write(const std::string& name, const std::string& text) const {
-    std::string file = (path / name).string();
-    std::ofstream(file) << text;
-    return file;
-  }
-};
 
 std::string Program(const std::string& id, const std::string& due) {
   return "[program]\nid = \"" + id + "\"\nname = \"P\"\nowners = [\"a@example.gob.cl\"]\n" +
@@ -95,7 +82,7 @@ TEST_CASE("a foreign file or another version is refused, never half read") {
 }
 
 TEST_CASE("the snapshot file: missing is a first start; edits append until compaction") {
-  TempDir dir;
+  testing::TempDir dir;
   ConfigSnapshotFile file(ConfigSnapshotPath(dir.path.string()));
   AcceptedTexts texts;
   std::string warning, error;
@@ -121,7 +108,7 @@ TEST_CASE("the snapshot file: missing is a first start; edits append until compa
 }
 
 TEST_CASE("loading for the daemon, a broken file runs on its last good text, others as on disk") {
-  TempDir dir;
+  testing::TempDir dir;
   std::string a = dir.Write("a.toml", "[program]\nid = \"a\"\nname = 3\n");
   std::string b = dir.Write("b.toml", Program("b", "2026-12-31"));
   std::string c = dir.Write("c.toml", "[program\n");  // never accepted
@@ -148,7 +135,7 @@ TEST_CASE("loading for the daemon, a broken file runs on its last good text, oth
 }
 
 TEST_CASE("a store reload keeps the program in force for a changed file that is invalid") {
-  TempDir dir;
+  testing::TempDir dir;
   std::string a = dir.Write("a.toml", Program("a", "2026-06-30"));
   std::string b = dir.Write("b.toml", Program("b", "2026-06-30"));
   Store store;
@@ -169,7 +156,7 @@ TEST_CASE("a store reload keeps the program in force for a changed file that is 
 }
 
 TEST_CASE("settings broken on disk load from their last good text, holidays file included") {
-  TempDir dir;
+  testing::TempDir dir;
   fs::create_directory(dir.path / "store");
   dir.Write("store/a.toml", Program("a", "2026-06-30"));
   std::string holidays = dir.Write("feriados.toml", "holidays = [2026-09-18]\n");

@@ -419,27 +419,8 @@ TEST_CASE("the store learns previous_due: an array of dates") {
   }
 }
 
-// A scratch folder removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "plazo-update-XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string Write(const std::string& name, const std::string& text) const {
-    std::string file = (path / name).string();
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
-};
-
 TEST_CASE("plazod import --update: FILE~, --dry-run, --json, and nothing written on errors") {
-  TempDir dir;
+  testing::TempDir dir;
   const std::string store = AdminStore();
   std::string file = dir.Write("pil.toml", store);
   REQUIRE(::chmod(file.c_str(), 0640) == 0);

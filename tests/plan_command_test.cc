@@ -9,20 +9,12 @@
 #include "daemon/cli.h"
 #include "ledger/ledger.h"
 #include "tests/test_paths.h"
+#include "tests/test_util.h"
 
 namespace plazo {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct StateDir {
-  fs::path path;
-  StateDir() {
-    char tmpl[] = "/tmp/plazo-state-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~StateDir() { fs::remove_all(path); }
-};
 
 boost::json::object Plan(const std::vector<std::string>& extra) {
   std::vector<std::string> args = {"plan", "--config", testing::ExamplesDir() + "/plazod.toml", "--json"};
@@ -37,7 +29,7 @@ boost::json::object Plan(const std::vector<std::string>& extra) {
 Instant At(const char* t) { return *ParseInstant(t, FindZone("America/Santiago")); }
 
 TEST_CASE("plan --json at 2026-12-01 09:00 lists the before-30d of c8-p2 for owner and webhook") {
-  StateDir state;
+  testing::TempDir state;
   auto o = Plan({"--state", state.path.string(), "--at", "2026-12-01T09:00:00-03:00"});
   CHECK(o.at("from").as_string() == "2026-12-01T09:00:00-03:00");
   const auto& ns = o.at("notifications").as_array();
@@ -63,7 +55,7 @@ TEST_CASE("plan --json at 2026-12-01 09:00 lists the before-30d of c8-p2 for own
 }
 
 TEST_CASE("plan --until lists c8-p2's whole sequence at local instants") {
-  StateDir state;
+  testing::TempDir state;
   auto o = Plan({"--state", state.path.string(), "--at", "2026-10-01", "--until", "2027-03-01"});
   std::vector<std::string> seen;
   for (const auto& n : o.at("notifications").as_array()) {
@@ -86,7 +78,7 @@ TEST_CASE("plan --until lists c8-p2's whole sequence at local instants") {
 }
 
 TEST_CASE("plan reads the real ledger: sent deliveries drop out, catch-up starts at planned_through") {
-  StateDir state;
+  testing::TempDir state;
   {
     std::string error;
     auto ledger = Ledger::Open(LedgerPath(state.path.string()), &error);

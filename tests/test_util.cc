@@ -1,5 +1,8 @@
 #include "tests/test_util.h"
 
+#include <stdlib.h>
+
+#include <fstream>
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -9,6 +12,23 @@
 #include "tests/test_paths.h"
 
 namespace plazo::testing {
+
+TempDir::TempDir() {
+  std::string name = (std::filesystem::temp_directory_path() / "plazo-test-XXXXXX").string();
+  REQUIRE(::mkdtemp(name.data()) != nullptr);
+  path = name;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
+std::string TempDir::Write(const std::string& name, const std::string& text) const {
+  std::string file = (path / name).string();
+  std::ofstream(file, std::ios::binary) << text;
+  return file;
+}
 
 CliRun Cli(std::vector<std::string> args) {
   std::ostringstream out, err;

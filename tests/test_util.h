@@ -2,6 +2,7 @@
 #ifndef PLAZO_TESTS_TEST_UTIL_H_
 #define PLAZO_TESTS_TEST_UTIL_H_
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,21 @@ struct CliRun {
 
 // Runs the command line args (without the program name), as main() would.
 CliRun Cli(std::vector<std::string> args);
+
+// A scratch folder under the temporary folder, removed with everything in
+// it when the test ends.
+struct TempDir {
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  // Writes text, byte for byte, to the file name (relative, in a folder
+  // that exists) and returns its path.
+  std::string Write(const std::string& name, const std::string& text) const;
+
+  std::filesystem::path path;
+};
 
 // The bundled example: examples/plazod.toml and the sample report's store.
 // Fails the test when it does not load.
