@@ -120,6 +120,14 @@ struct DeliverySettings {
 struct HttpSettings {
   std::string host = "127.0.0.1";  // an IPv4 or IPv6 address literal
   uint16_t port = 9464;
+  // Where officers reach the listener (through a reverse proxy), without a
+  // trailing '/'; empty: the e-mails carry no links.
+  std::string public_url;
+  // How long an acknowledgement link works after it is sent.
+  Duration link_expiry = std::chrono::hours(24 * 90);
+  // A second key that still checks links, during a key rotation; empty:
+  // only <state>/link.key.
+  std::string previous_link_key;
   SourcePos pos;
 };
 

@@ -184,7 +184,8 @@ bool ParseListen(std::string_view text, HttpSettings* out) {
   return true;
 }
 
-void ReadHttp(const toml::table& t, const std::string& file, Settings& s, Diagnostics& diags) {
+void ReadHttp(const toml::table& t, const std::string& file, const std::string& base_dir,
+              Settings& s, Diagnostics& diags) {
   TableReader r(t, file, "[http]", diags);
   HttpSettings h;
   h.pos = r.Pos();
@@ -194,6 +195,27 @@ void ReadHttp(const toml::table& t, const std::string& file, Settings& s, Diagno
                                  " or \"[::1]:9464\", not \"" + *v + "\"");
     }
   }
+  // The address officers reach through the reverse proxy: links in the
+  // e-mails are built on it, so it must be absolute and end without '/'.
+  if (auto v = r.String("public_url")) {
+    std::string url = *v;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    bool http = url.rfind("http://", 0) == 0, https = url.rfind("https://", 0) == 0;
+    size_t host_at = https ? 8 : 7;
+    if (!http && !https) {
+      diags.Add(r.Pos("public_url"),
+                "'public_url' must start with https:// (or http://), got \"" + *v + "\"");
+    } else if (url.size() <= host_at || url[host_at] == '/' ||
+               url.find_first_of("?#\"<> \t", host_at) != std::string::npos) {
+      diags.Add(r.Pos("public_url"),
+                "'public_url' must be a plain address such as \"https://plazo.example.gob.cl\","
+                " not \"" + *v + "\"");
+    } else {
+      h.public_url = std::move(url);
+    }
+  }
+  if (auto v = r.DurationValue("link_expiry", false)) h.link_expiry = *v;
+  if (auto v = r.String("previous_link_key")) h.previous_link_key = Resolve(base_dir, *v);
   r.Finish();
   s.http = h;
 }
@@ -474,7 +496,7 @@ bool ParseInto(std::string_view text, const std::string& name, Settings& s, Diag
       }
     } else if (k == "http") {
       if (const toml::table* t = node.as_table()) {
-        ReadHttp(*t, name, s, local);
+        ReadHttp(*t, name, base_dir, s, local);
       } else {
         local.Add(PosOf(node.source(), name), "'http' must be a table [http]");
       }

@@ -132,6 +132,21 @@ const std::vector<Command>& Commands() {
         {"help", false}},
        0,
        RunSendTest},
+      {"ack", "officers' acknowledgements: list them, or revoke one",
+       "usage: plazod ack list [--json] [--all] [--config F]\n"
+       "       plazod ack revoke PROGRAM/COMMITMENT [--config F]\n\n"
+       "An officer who follows the \"Ya envié los medios de verificación\" link of a\n"
+       "reminder and confirms acknowledges that part's due date: from then on the\n"
+       "daemon sends no more stages for it until its due date or rating changes.\n"
+       "list shows the acknowledgements in force (--all: revoked ones too).\n"
+       "revoke undoes those of one part: reminders resume at its next stage, and\n"
+       "every link sent before the revocation stops working. Run it as the\n"
+       "daemon's user (it writes the ledger under [daemon] state).\n\n"
+       "  --json   list as a JSON array\n"
+       "  --all    list revoked acknowledgements too\n",
+       {{"config", true}, {"state", true}, {"json", false}, {"all", false}, {"help", false}},
+       2,
+       RunAck},
   };
   return commands;
 }

@@ -27,14 +27,15 @@ ConfigSource SourceFrom(const Options& options) {
   return s;
 }
 
-void PrintGroup(std::ostream& out, const char* title, const std::vector<StatusItem>& items) {
+void PrintGroup(std::ostream& out, const char* title, const std::vector<StatusItem>& items,
+                const std::vector<Acknowledgement>& acks, const date::time_zone* zone) {
   out << title << " (" << items.size() << ")\n";
   if (items.empty()) return;
   size_t width = 7;
   for (const StatusItem& i : items) width = std::max(width, i.program->id.size());
   char line[512];
-  std::snprintf(line, sizeof line, "  %-*s  %-8s  %-10s  %6s  %s\n", static_cast<int>(width),
-                "PROGRAM", "PART", "DUE", "DAYS", "STATUS");
+  std::snprintf(line, sizeof line, "  %-*s  %-8s  %-10s  %6s  %-16s  %s\n",
+                static_cast<int>(width), "PROGRAM", "PART", "DUE", "DAYS", "ACKNOWLEDGED", "STATUS");
   out << line;
   for (const StatusItem& i : items) {
     const Commitment& c = *i.commitment;
@@ -43,9 +44,12 @@ void PrintGroup(std::ostream& out, const char* title, const std::vector<StatusIt
     if (!c.previous_due.empty()) {
       status += " (rescheduled from " + FormatIsoDate(c.previous_due.back()) + ")";
     }
-    std::snprintf(line, sizeof line, "  %-*s  %-8s  %-10s  %6d  %s\n", static_cast<int>(width),
-                  i.program->id.c_str(), c.id.c_str(), FormatIsoDate(c.due.date).c_str(),
-                  i.days_left, status.c_str());
+    // When an officer said the evidence is sent; by whom is in --json.
+    const Acknowledgement* a = AckOf(i, acks);
+    std::string acked = a != nullptr ? FormatLocalMinute(a->at, zone) : "-";
+    std::snprintf(line, sizeof line, "  %-*s  %-8s  %-10s  %6d  %-16s  %s\n",
+                  static_cast<int>(width), i.program->id.c_str(), c.id.c_str(),
+                  FormatIsoDate(c.due.date).c_str(), i.days_left, acked.c_str(), status.c_str());
     out << line;
   }
 }
@@ -181,13 +185,13 @@ int RunStatus(const Options& options, std::ostream& out, std::ostream& err) {
     return kExitOk;
   }
   out << "Status at " << FormatRfc3339(at, zone) << "\n\n";
-  PrintGroup(out, "OVERDUE", report.overdue);
+  PrintGroup(out, "OVERDUE", report.overdue, problems.acknowledged, zone);
   out << "\n";
-  PrintGroup(out, "DUE WITHIN 30 DAYS", report.due_soon);
+  PrintGroup(out, "DUE WITHIN 30 DAYS", report.due_soon, problems.acknowledged, zone);
   out << "\n";
-  PrintGroup(out, "LATER", report.later);
+  PrintGroup(out, "LATER", report.later, problems.acknowledged, zone);
   out << "\n";
-  PrintGroup(out, "FULFILLED", report.fulfilled);
+  PrintGroup(out, "FULFILLED", report.fulfilled, problems.acknowledged, zone);
   PrintDeliveries(out, problems, zone);
   return kExitOk;
 }

@@ -50,6 +50,10 @@ int RunSendTest(const Options& options, std::ostream& out, std::ostream& err);
 // that owns no part gets an empty calendar and a warning on err.
 int RunCalendar(const Options& options, std::ostream& out, std::ostream& err);
 
+// plazod ack list [--json] [--all] | ack revoke PROGRAM/COMMITMENT: the
+// officers' acknowledgements in the ledger, and undoing one.
+int RunAck(const Options& options, std::ostream& out, std::ostream& err);
+
 // Shared by the commands: loads the configuration named by --config, --store
 // and --state, or prints every problem to err and returns false.
 [[nodiscard]] bool LoadForCommand(const Options& options, Config* config, std::ostream& err);

@@ -109,11 +109,17 @@ struct HttpListener::Impl : std::enable_shared_from_this<HttpListener::Impl> {
         return Reply(405, "text/plain; charset=utf-8", "only GET and HEAD\n", keep, false);
       }
       HttpRequest request = ParseTarget(req.method_string(), req.target());
+      beast::error_code peer_ec;
+      auto peer = stream.socket().remote_endpoint(peer_ec);
+      if (!peer_ec) {
+        request.client = peer.address().to_string();
+        request.local = peer.address().is_loopback();
+      }
       HttpResponse answer;
       try {
         answer = impl->handler(request);
       } catch (const std::exception& e) {
-        answer = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n"};
+        answer = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n", {}};
       }
       bool head = req.method() == http::verb::head;
       Reply(answer.status, answer.content_type, head ? std::string() : std::move(answer.body), keep,

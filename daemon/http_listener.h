@@ -13,6 +13,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -21,15 +23,24 @@ class io_context;
 namespace plazo {
 
 struct HttpRequest {
-  std::string method;  // "GET" or "HEAD"
+  std::string method;  // "GET", "HEAD" or "POST"
   std::string path;    // the target before '?', percent-decoded
   std::map<std::string, std::string> query;  // decoded; a repeated name keeps the last
+  // POST bodies of type application/x-www-form-urlencoded, decoded ('+' is a space); a repeated name keeps the last
+  std::map<std::string, std::string> form;
+  // The client's address as text ("127.0.0.1", "::1"). Behind a reverse proxy on loopback: the address the proxy
+  // put in X-Forwarded-For (its last element), with `proxied` set.
+  std::string client;
+  bool proxied = false;  // the TCP peer is a loopback proxy that sent X-Forwarded-For
+  // True when the TCP peer is a loopback address and the request was not proxied: a local admin.
+  bool local = false;
 };
 
 struct HttpResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers, e.g. Content-Security-Policy, Allow
 };
 
 class HttpListener {

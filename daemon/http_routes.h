@@ -1,11 +1,15 @@
-// The routes of the daemon's read-only HTTP endpoint (http_listener.h):
-// /healthz, /metrics (Prometheus), /api/v1/status and /calendar.ics?owner=.
-// Each answer is computed from the configuration in force and the ledger at
-// the time of the request; nothing here changes state.
+// The routes of the daemon's HTTP endpoint (http_listener.h): /healthz,
+// /metrics (Prometheus), /api/v1/status, the officers' /ack/<token> and
+// /calendar/<token>.ics (ack_pages.h), and, for local clients only,
+// /calendar.ics?owner=. Each answer is computed from the configuration in
+// force and the ledger at the time of the request; only POST /ack/<token>
+// changes state.
 #ifndef PLAZO_DAEMON_HTTP_ROUTES_H_
 #define PLAZO_DAEMON_HTTP_ROUTES_H_
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "daemon/http_listener.h"
 #include "daemon/loaded_config.h"
@@ -27,10 +31,14 @@ struct DaemonState {
   bool last_good = false;  // some file runs on its last good version
   Instant last_reload_at{};
   Instant now{};
+  // Hands outbox entries a route stored (an acknowledgement's webhooks) to
+  // the sender; unset in tests that do not send.
+  std::function<void(std::vector<OutboxEntry>)> enqueued;
 };
 
-// The answer to r: 200 with the resource, 404 for any other path, 503 when
-// the ledger cannot be read for /api/v1/status.
+// The answer to r: 200 with the resource, 404 for any other path, 405 for
+// a POST anywhere but /ack/, 403 for /calendar.ics from a client that is
+// not local, 503 when the ledger cannot be read for /api/v1/status.
 HttpResponse Route(const HttpRequest& r, const DaemonState& state);
 
 }  // namespace plazo

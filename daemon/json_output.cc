@@ -3,11 +3,13 @@
 #include <boost/json.hpp>
 
 #include "config/time_text.h"
+#include "planner/planner.h"
 
 namespace plazo {
 namespace {
 
-boost::json::object ItemJson(const StatusItem& item) {
+boost::json::object ItemJson(const StatusItem& item, const std::vector<Acknowledgement>& acks,
+                             const date::time_zone* zone) {
   const Commitment& c = *item.commitment;
   boost::json::object o;
   o["program"] = item.program->id;
@@ -23,13 +25,18 @@ boost::json::object ItemJson(const StatusItem& item) {
     for (Days d : c.previous_due) previous.emplace_back(FormatIsoDate(d));
     o["previous_due"] = std::move(previous);
   }
+  if (const Acknowledgement* a = AckOf(item, acks)) {
+    o["acknowledged"] = {{"by", a->recipient}, {"at", FormatRfc3339(a->at, zone)},
+                         {"comment", a->comment}};
+  }
   return o;
 }
 
-boost::json::array ItemsJson(const std::vector<StatusItem>& items) {
+boost::json::array ItemsJson(const std::vector<StatusItem>& items,
+                             const std::vector<Acknowledgement>& acks, const date::time_zone* zone) {
   boost::json::array a;
   a.reserve(items.size());
-  for (const StatusItem& i : items) a.push_back(ItemJson(i));
+  for (const StatusItem& i : items) a.push_back(ItemJson(i, acks, zone));
   return a;
 }
 
@@ -52,14 +59,28 @@ boost::json::array EntriesJson(const std::vector<OutboxEntry>& entries,
 
 }  // namespace
 
+const Acknowledgement* AckOf(const StatusItem& item, const std::vector<Acknowledgement>& acks) {
+  if (acks.empty()) return nullptr;
+  const Commitment& c = *item.commitment;
+  std::string due = DueKey(c);
+  std::string_view status = StatusName(c.status);
+  for (const Acknowledgement& a : acks) {
+    if (a.program == item.program->id && a.commitment == c.id && a.due == due &&
+        a.status == status) {
+      return &a;
+    }
+  }
+  return nullptr;
+}
+
 std::string StatusJson(const StatusReport& report, const DeliveryReport& problems,
                        const date::time_zone* zone) {
   boost::json::object o;
   o["at"] = FormatRfc3339(report.at, zone);
-  o["overdue"] = ItemsJson(report.overdue);
-  o["due_soon"] = ItemsJson(report.due_soon);
-  o["later"] = ItemsJson(report.later);
-  o["fulfilled"] = ItemsJson(report.fulfilled);
+  o["overdue"] = ItemsJson(report.overdue, problems.acknowledged, zone);
+  o["due_soon"] = ItemsJson(report.due_soon, problems.acknowledged, zone);
+  o["later"] = ItemsJson(report.later, problems.acknowledged, zone);
+  o["fulfilled"] = ItemsJson(report.fulfilled, problems.acknowledged, zone);
   boost::json::object d;
   d["sent"] = problems.sent;
   d["pending"] = problems.pending;

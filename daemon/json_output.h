@@ -16,9 +16,14 @@ namespace plazo {
 //  "fulfilled": [...], "deliveries": {...}} with `at` in RFC 3339 at zone's
 // offset. ITEM adds "submitted" (a date) to the documented fields when
 // evidence was submitted, and "previous_due" (the earlier due dates, oldest
-// first) when the part was rescheduled. "deliveries" holds sent and pending
+// first) when the part was rescheduled, and "acknowledged": {"by", "at",
+// "comment"} when an officer acknowledged its due date (problems'
+// acknowledged, matched by AckKey). "deliveries" holds sent and pending
 // counts and the failing and given_up lists ({"id", "channel", "destination",
 // "kind", "attempts", "since", "last_error"}).
+// The active acknowledgement of item's due date among acks, or nullptr.
+const Acknowledgement* AckOf(const StatusItem& item, const std::vector<Acknowledgement>& acks);
+
 std::string StatusJson(const StatusReport& report, const DeliveryReport& problems,
                        const date::time_zone* zone);
 

@@ -55,7 +55,18 @@ std::shared_ptr<LoadedConfig> LoadConfiguration(const ConfigSource& source,
   KeepLastGood keep;
   keep.last_good = &last_good;
   if (!LoadConfig(source, &loaded->config, diags, &keep)) return nullptr;
-  loaded->composer = Composer::Load(loaded->config.settings, diags);
+  const Settings& settings = loaded->config.settings;
+  if (settings.http) {
+    auto keys = std::make_shared<LinkKeys>();
+    std::string error;
+    if (!LinkKeys::LoadOrCreate(settings.state, settings.http->previous_link_key, keys.get(),
+                                &error)) {
+      diags->Add(settings.http->pos, error);
+      return nullptr;
+    }
+    loaded->link_keys = std::move(keys);
+  }
+  loaded->composer = Composer::Load(settings, diags, loaded->link_keys);
   if (!loaded->composer) return nullptr;
   Absorb(keep, last_good, now, loaded.get());
   loaded->planner = std::make_unique<Planner>(loaded->config);
@@ -76,6 +87,7 @@ std::shared_ptr<LoadedConfig> ReloadStoreFiles(LoadedConfig* current,
   loaded->config.settings = current->config.settings;
   loaded->config.store = std::move(update.store);
   loaded->composer = current->composer;
+  loaded->link_keys = current->link_keys;
   loaded->planner =
       std::make_unique<Planner>(loaded->config, *current->planner, update.old_to_new, update.fresh);
   loaded->open_parts = loaded->config.store.OpenCount();

@@ -32,6 +32,10 @@ struct LoadedConfig {
   Config config;
   std::unique_ptr<Planner> planner;  // points into config
   std::optional<Composer> composer;  // always set once loaded
+  // The keys of officers' links (<state>/link.key, made at first start),
+  // loaded when [http] is set: the composer signs with them, the HTTP
+  // routes check with them.
+  std::shared_ptr<const LinkKeys> link_keys;
   size_t open_parts = 0;
   // The problems of the files on disk that are not in force, sorted.
   Diagnostics problems;
@@ -50,11 +54,12 @@ struct LoadedConfig {
   std::optional<int64_t> LastGoodSince() const;
 };
 
-// Loads settings, store and templates from source, each file invalid on
-// disk in its version in last_good (or left out when it has none), at time
-// now (Unix seconds). Returns nullptr and adds every problem to diags when
-// nothing can run: the settings are invalid and last_good has no version of
-// them, the store folder cannot be read, or the templates are invalid.
+// Loads settings, store, templates and, with [http], the link keys from
+// source, each file invalid on disk in its version in last_good (or left
+// out when it has none), at time now (Unix seconds). Returns nullptr and
+// adds every problem to diags when nothing can run: the settings are
+// invalid and last_good has no version of them, the store folder cannot be
+// read, the templates are invalid, or a link key cannot be read or made.
 [[nodiscard]] std::shared_ptr<LoadedConfig> LoadConfiguration(const ConfigSource& source,
                                                               const AcceptedTexts& last_good,
                                                               int64_t now, Diagnostics* diags);

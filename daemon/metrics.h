@@ -14,6 +14,7 @@ namespace plazo {
 struct DaemonMetrics {
   size_t open_parts = 0;
   size_t overdue_parts = 0;
+  size_t acknowledged_parts = 0;  // due dates an officer acknowledged
   int64_t outbox_pending = 0;
   int64_t outbox_given_up = 0;  // in the ledger, over all runs
   OutboxSenderStats delivery;   // since this start
@@ -25,7 +26,7 @@ struct DaemonMetrics {
 
 // Every metric with its HELP and TYPE lines: plazo_build_info{version},
 // plazo_open_parts,
-// plazo_overdue_parts, plazo_outbox_pending, plazo_outbox_given_up,
+// plazo_overdue_parts, plazo_acknowledged_parts, plazo_outbox_pending, plazo_outbox_given_up,
 // plazo_notifications_{sent,failed,given_up}_total{channel},
 // plazo_delivery_attempts_failed_total{channel},
 // plazo_delivery_latency_seconds{channel} (histogram),

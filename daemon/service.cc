@@ -209,7 +209,8 @@ class Service {
                         config_.errors(),
                         config_.on_last_good(),
                         last_reload_at_,
-                        Now()};
+                        Now(),
+                        [this](std::vector<OutboxEntry> entries) { sender_->Add(std::move(entries)); }};
       return Route(r, state);
     };
     http_ = HttpListener::Start(io_, s.http->host, s.http->port, handler, &error);
@@ -217,8 +218,13 @@ class Service {
       spdlog::error("{}", error);
       return false;
     }
-    spdlog::info("serving /healthz, /metrics, /api/v1/status, /calendar.ics on {}:{}", s.http->host,
-                 http_->port());
+    spdlog::info("serving /healthz, /metrics, /api/v1/status, /ack/, /calendar/ on {}:{}",
+                 s.http->host, http_->port());
+    if (s.http->public_url.empty()) {
+      spdlog::info("[http] has no public_url: e-mails carry no links");
+    } else {
+      spdlog::info("e-mails link to {}", s.http->public_url);
+    }
     return true;
   }
 

@@ -6,13 +6,42 @@
 
 namespace plazo {
 
-std::optional<Composer> Composer::Load(const Settings& settings, Diagnostics* diags) {
+std::optional<Composer> Composer::Load(const Settings& settings, Diagnostics* diags,
+                                       std::shared_ptr<const LinkKeys> link_keys) {
   EmailRenderer renderer = EmailRenderer::Builtin(settings.language);
   if (!settings.templates.empty() &&
       !EmailRenderer::Load(settings.templates, settings.language, &renderer, diags)) {
     return std::nullopt;
   }
-  return Composer(std::move(renderer), SenderFor(settings), settings.zone);
+  Composer composer(std::move(renderer), SenderFor(settings), settings.zone);
+  if (link_keys && !link_keys->empty() && settings.http && !settings.http->public_url.empty()) {
+    composer.link_keys_ = std::move(link_keys);
+    composer.public_url_ = settings.http->public_url;
+    composer.link_expiry_ = settings.http->link_expiry;
+  }
+  return composer;
+}
+
+MessageLinks Composer::LinksFor(const Notification& n, Instant now) const {
+  MessageLinks links;
+  if (!link_keys_ || n.items.empty()) return links;
+  for (const PlannedItem& i : n.items) {
+    LinkClaims c;
+    c.kind = LinkKind::kAck;
+    c.program = i.program->id;
+    c.commitment = i.commitment->id;
+    c.due = DueKey(*i.commitment);
+    c.recipient = n.destination;
+    c.issued = now;
+    c.expires = now + link_expiry_;
+    links.ack.push_back(public_url_ + "/ack/" + link_keys_->Sign(c));
+  }
+  LinkClaims c;
+  c.kind = LinkKind::kCalendar;
+  c.recipient = n.destination;
+  c.issued = now;
+  links.calendar = public_url_ + "/calendar/" + link_keys_->Sign(c) + ".ics";
+  return links;
 }
 
 bool Composer::Compose(const Notification& n, Instant now, OutboxEntry* out,
@@ -26,7 +55,7 @@ bool Composer::Compose(const Notification& n, Instant now, OutboxEntry* out,
     out->payload = WebhookPayload(n, now, zone_);
     return true;
   }
-  RenderedEmail mail = renderer_.Render(n, zone_);
+  RenderedEmail mail = renderer_.Render(n, zone_, LinksFor(n, now));
   EmailContent content{n.id, from_, n.destination, mail.subject, mail.text, mail.html, now, zone_};
   if (!BuildEmailMessage(content, &out->payload, error)) {
     *error = "cannot build e-mail " + n.id + " to " + n.destination + ": " + *error;

@@ -8,12 +8,14 @@
 #ifndef PLAZO_DISPATCH_COMPOSER_H_
 #define PLAZO_DISPATCH_COMPOSER_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "config/diagnostics.h"
 #include "config/model.h"
 #include "ledger/ledger.h"
+#include "notifiers/link_token.h"
 #include "notifiers/render.h"
 #include "planner/planner.h"
 
@@ -23,9 +25,14 @@ class Composer {
  public:
   // A composer for settings: its language and [daemon] templates (loaded
   // here, replacing the built-in templates file by file), its time zone,
-  // and its From ([email] from, else the outbox folder's). Returns nullopt
-  // and adds every template problem to diags as file:line:col.
-  [[nodiscard]] static std::optional<Composer> Load(const Settings& settings, Diagnostics* diags);
+  // and its From ([email] from, else the outbox folder's). With link_keys
+  // and [http] public_url set, each e-mail item carries its signed
+  // "I have sent the evidence" link and each e-mail the recipient's
+  // calendar link (link_token.h). Returns nullopt and adds every template
+  // problem to diags as file:line:col.
+  [[nodiscard]] static std::optional<Composer> Load(
+      const Settings& settings, Diagnostics* diags,
+      std::shared_ptr<const LinkKeys> link_keys = nullptr);
 
   // The outbox entry of n, composed at now (the e-mail's Date, the
   // payload's sent_at): id, channel, destination, kind and payload. Fails,
@@ -38,9 +45,15 @@ class Composer {
   Composer(EmailRenderer renderer, std::string from, const date::time_zone* zone)
       : renderer_(std::move(renderer)), from_(std::move(from)), zone_(zone) {}
 
+  // The links of n's e-mail, composed at now; empty without links.
+  MessageLinks LinksFor(const Notification& n, Instant now) const;
+
   EmailRenderer renderer_;
   std::string from_;
   const date::time_zone* zone_;
+  std::shared_ptr<const LinkKeys> link_keys_;  // null: no links
+  std::string public_url_;
+  Duration link_expiry_{};
 };
 
 // The delivery records of n's items, pending under n's id: what the ledger

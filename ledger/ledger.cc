@@ -255,6 +255,7 @@ bool Ledger::LoadView(LedgerView* out, std::string* error) {
 
 bool Ledger::LoadView(Instant since, LedgerView* out, std::string* error) {
   out->handled.clear();
+  out->acknowledged.clear();
   out->planned_through.reset();
   Transaction tx = statements_->Read();
   if (!tx.Begin()) {
@@ -268,6 +269,19 @@ bool Ledger::LoadView(Instant since, LedgerView* out, std::string* error) {
     while ((rc = q.Step()) == SQLITE_ROW) out->handled.insert(q.ColumnBytes(0));
     if (rc != SQLITE_DONE) {
       *error = Failure("cannot read deliveries");
+      return false;
+    }
+  }
+  {
+    Query q = statements_->Use(kSelectAcks);
+    q.Int(0);
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      out->acknowledged.insert(
+          AckKey(q.ColumnBytes(0), q.ColumnBytes(1), q.ColumnBytes(2), q.ColumnBytes(3)));
+    }
+    if (rc != SQLITE_DONE) {
+      *error = Failure("cannot read acknowledgements");
       return false;
     }
   }

@@ -114,6 +114,21 @@ struct LedgerCounts {
   int64_t given_up = 0;
 };
 
+// An officer's "I have sent the evidence" for one part and due date (issue
+// 14): from then on the planner treats that due date as submitted, while
+// the part keeps the rating it had (a new rating or due date ends it).
+struct Acknowledgement {
+  std::string program;     // program id
+  std::string commitment;  // part id, "c4-p2"
+  std::string due;         // DueKey() of the part when acknowledged
+  std::string status;      // the part's rating then (StatusName)
+  std::string recipient;   // the address the link was sent to
+  Instant at{};
+  std::string comment;     // the officer's, bounded by the page
+  std::string client;      // the client's network address
+  std::optional<Instant> revoked_at;  // set by `plazod ack revoke`
+};
+
 // The ledger file inside the state folder ([daemon] state).
 std::string LedgerPath(const std::string& state_dir);
 
@@ -125,12 +140,14 @@ std::string LedgerPath(const std::string& state_dir);
 // error; a failed write changes nothing, since each write is one
 // transaction. Methods that write fail on a ledger opened read-only.
 // Deliveries that did not (yet) go through, for `plazod status` and the
-// HTTP status endpoint (SPEC 6: given-up deliveries are listed).
+// HTTP status endpoint (SPEC 6: given-up deliveries are listed), and the
+// officers' answers.
 struct DeliveryReport {
   int64_t sent = 0;
   int64_t pending = 0;
   std::vector<OutboxEntry> failing;   // pending, with at least one failed attempt
   std::vector<OutboxEntry> given_up;
+  std::vector<Acknowledgement> acknowledged;  // active ones, oldest first
 };
 
 class Ledger {
@@ -292,9 +309,38 @@ class Ledger {
   // for `plazod status`.
   [[nodiscard]] bool GivenUp(std::vector<OutboxEntry>* out, std::string* error);
 
-  // Fills *out from the outbox: counts, failing and given-up entries, the
-  // failing ones without their payloads.
+  // Fills *out from the outbox (counts, failing and given-up entries, the
+  // failing ones without their payloads) and the active acknowledgements.
   [[nodiscard]] bool Report(DeliveryReport* out, std::string* error);
+
+  // --- Acknowledgements (ledger/acks.cc) ---
+
+  // In one transaction: records ack (recorded_at = ack.at; revoked_at is
+  // ignored) unless an active acknowledgement of the same program, part and
+  // due exists, and only then enqueues notify (what tells the program's
+  // webhooks) by Enqueue's rule. *existing is that active acknowledgement
+  // when there was one (nothing is written), else nullopt. So a second
+  // click, or a replayed POST, changes nothing and says when it was first.
+  [[nodiscard]] bool Acknowledge(const Acknowledgement& ack, const std::vector<Enqueued>& notify,
+                                 Instant now, std::optional<Acknowledgement>* existing,
+                                 std::string* error);
+
+  // The active acknowledgement of (program, commitment, due), if any, and
+  // the latest time one of them was revoked, if ever: links issued before
+  // that are refused.
+  [[nodiscard]] bool FindAck(std::string_view program, std::string_view commitment,
+                             std::string_view due, std::optional<Acknowledgement>* active,
+                             std::optional<Instant>* revoked, std::string* error);
+
+  // Every active acknowledgement (and the revoked ones with with_revoked),
+  // oldest first.
+  [[nodiscard]] bool Acks(bool with_revoked, std::vector<Acknowledgement>* out,
+                          std::string* error);
+
+  // Revokes the active acknowledgements of one part, whatever their due, at
+  // now; *count says how many there were (0 is not an error).
+  [[nodiscard]] bool RevokeAcks(std::string_view program, std::string_view commitment,
+                                Instant now, int* count, std::string* error);
 
  private:
   Ledger(sqlite3* db, std::string path, bool read_only);

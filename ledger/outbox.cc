@@ -306,12 +306,14 @@ bool Ledger::Report(DeliveryReport* out, std::string* error) {
   if (!Counts(&counts, error) || !GivenUp(&out->given_up, error)) return false;
   out->pending = counts.pending;
   out->sent = counts.sent;
-  Query q = statements_->Use(kSelectFailing);
-  if (!ReadEntries(q, &out->failing)) {
-    *error = Failure("cannot read the outbox");
-    return false;
+  {
+    Query q = statements_->Use(kSelectFailing);
+    if (!ReadEntries(q, &out->failing)) {
+      *error = Failure("cannot read the outbox");
+      return false;
+    }
   }
-  return true;
+  return Acks(false, &out->acknowledged, error);
 }
 
 }  // namespace plazo

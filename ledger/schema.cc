@@ -130,11 +130,34 @@ DROP INDEX outbox_by_state_next;
 CREATE INDEX outbox_by_state_next ON outbox (state, next_attempt_at, created_at, notification_id);
 )sql";
 
+// Version 4: acknowledgements (issue 14), one row per click of an officer's
+// "I have sent the evidence" link. At most one active (not revoked) row per
+// part and due date; revoked rows stay, as history and because tokens
+// issued before a revocation stay refused.
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE acks (
+  id INTEGER PRIMARY KEY,
+  program TEXT NOT NULL,
+  commitment TEXT NOT NULL,
+  due TEXT NOT NULL,
+  status TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  comment TEXT NOT NULL DEFAULT '',
+  client TEXT NOT NULL DEFAULT '',
+  revoked_at INTEGER
+) STRICT;
+
+CREATE UNIQUE INDEX acks_active ON acks (program, commitment, due) WHERE revoked_at IS NULL;
+CREATE INDEX acks_by_part ON acks (program, commitment, due, revoked_at);
+)sql";
+
 const std::vector<Migration>& LedgerMigrations() {
   static const std::vector<Migration> migrations = {
       {1, kV1},
       {2, kV2},
       {3, kV3},
+      {4, kV4},
   };
   return migrations;
 }

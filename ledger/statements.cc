@@ -14,6 +14,8 @@ namespace {
   " created_at, next_attempt_at, last_error, sent_at FROM outbox "
 #define PLAZO_ENTRY_COLUMNS PLAZO_ENTRY_COLUMNS_WITH("payload")
 #define PLAZO_ENTRY_HEADS PLAZO_ENTRY_COLUMNS_WITH("x''")
+#define PLAZO_ACK_COLUMNS \
+  "SELECT program, commitment, due, status, recipient, at, comment, client, revoked_at FROM acks "
 
 constexpr std::array<const char*, LedgerStatements::kCount> kSqlText = {
     "BEGIN IMMEDIATE",
@@ -57,11 +59,19 @@ constexpr std::array<const char*, LedgerStatements::kCount> kSqlText = {
     PLAZO_ENTRY_COLUMNS "WHERE state = 'given_up' ORDER BY created_at DESC, notification_id",
     "SELECT at, ok, permanent, detail FROM attempts WHERE notification_id = ?1"
     " ORDER BY at, rowid",
+    "INSERT INTO acks (program, commitment, due, status, recipient, at, comment, client)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    " ON CONFLICT (program, commitment, due) WHERE revoked_at IS NULL DO NOTHING",
+    PLAZO_ACK_COLUMNS "WHERE program = ?1 AND commitment = ?2 AND due = ?3 AND revoked_at IS NULL",
+    "SELECT max(revoked_at) FROM acks WHERE program = ?1 AND commitment = ?2 AND due = ?3",
+    PLAZO_ACK_COLUMNS "WHERE ?1 OR revoked_at IS NULL ORDER BY at, id",
+    "UPDATE acks SET revoked_at = ?3 WHERE program = ?1 AND commitment = ?2 AND revoked_at IS NULL",
 };
 
 #undef PLAZO_ADVANCES
 #undef PLAZO_ENTRY_COLUMNS
 #undef PLAZO_ENTRY_HEADS
+#undef PLAZO_ACK_COLUMNS
 #undef PLAZO_ENTRY_COLUMNS_WITH
 
 }  // namespace

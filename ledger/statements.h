@@ -48,9 +48,18 @@ class LedgerStatements {
     kCountByState,        // -> state, count
     kSelectGivenUp,       // -> entry columns
     kSelectAttempts,      // ?1 id -> at, ok, permanent, detail
+    kInsertAck,           // ?1 program, ?2 commitment, ?3 due, ?4 status,
+                          // ?5 recipient, ?6 at, ?7 comment, ?8 client;
+                          // no-op while an active ack exists
+    kSelectActiveAck,     // ?1 program, ?2 commitment, ?3 due -> ack columns
+    kSelectLastRevoked,   // ?1 program, ?2 commitment, ?3 due -> max revoked_at
+    kSelectAcks,          // ?1 1: revoked ones too -> ack columns
+    kRevokeAcks,          // ?1 program, ?2 commitment, ?3 now
     kCount,
   };
 
+  // Statements that return acks ("ack columns") select program,
+  // commitment, due, status, recipient, at, comment, client, revoked_at.
   // Statements that return outbox rows ("entry columns" above) select
   // notification_id, channel, destination, kind, payload, state, attempts,
   // created_at, next_attempt_at, last_error, sent_at, in that order. Those

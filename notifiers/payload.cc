@@ -44,4 +44,21 @@ std::string WebhookPayload(const Notification& n, Instant sent_at, const date::t
   return boost::json::serialize(o);
 }
 
+std::string AcknowledgedPayload(const AcknowledgedEvent& e, const date::time_zone* zone) {
+  PlannedItem item;
+  item.program = e.program;
+  item.commitment = e.commitment;
+  item.stage_name = "acknowledged";
+  item.days_left = e.days_left;
+  boost::json::object o;
+  o["version"] = 1;
+  o["id"] = e.id;
+  o["kind"] = "acknowledged";
+  o["sent_at"] = FormatRfc3339(e.at, zone);
+  o["destination"] = e.destination;
+  o["items"] = boost::json::array{ItemJson(item)};
+  o["acknowledged"] = {{"by", e.by}, {"at", FormatRfc3339(e.at, zone)}, {"comment", e.comment}};
+  return boost::json::serialize(o);
+}
+
 }  // namespace plazo

@@ -19,6 +19,22 @@ boost::json::object ItemJson(const PlannedItem& item);
 // "items": [ItemJson]}, sent_at in RFC 3339 at zone's offset.
 std::string WebhookPayload(const Notification& n, Instant sent_at, const date::time_zone* zone);
 
+// The body that tells a program's webhook that an officer acknowledged one
+// part ("I have sent the evidence", issue 14): WebhookPayload's shape with
+// kind "acknowledged", one item whose stage is "acknowledged", and
+// "acknowledged": {"by", "at", "comment"}, times at zone's offset.
+struct AcknowledgedEvent {
+  std::string id;           // the delivery id
+  std::string destination;  // the webhook's name
+  const Program* program = nullptr;
+  const Commitment* commitment = nullptr;
+  int days_left = 0;
+  std::string by;  // the address the link was sent to
+  Instant at{};
+  std::string comment;
+};
+std::string AcknowledgedPayload(const AcknowledgedEvent& e, const date::time_zone* zone);
+
 }  // namespace plazo
 
 #endif  // PLAZO_NOTIFIERS_PAYLOAD_H_

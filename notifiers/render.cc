@@ -75,10 +75,11 @@ const PhraseSpec* FindPhraseSpec(std::string_view key) {
 
 const TemplateNames& MessageNames() {
   static const TemplateNames names = {
-      {"headline", "programs", "intro", "subject", "count", "kind", "destination", "date"},
+      {"headline", "programs", "intro", "subject", "count", "kind", "destination", "date",
+       "calendar_url"},
       {"program", "program_id", "ministry", "service", "commitment", "number", "part", "text",
        "verification", "status", "due", "due_iso", "rescheduled", "when", "days_left", "stage",
-       "kind"}};
+       "kind", "ack_url"}};
   return names;
 }
 
@@ -365,7 +366,8 @@ TemplateValues EmailRenderer::ItemValues(const PlannedItem& item) const {
   return v;
 }
 
-RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone* zone) const {
+RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone* zone,
+                                    const MessageLinks& links) const {
   std::string kind = "test";
   if (!n.items.empty()) {
     StageKind top = StageKind::kBefore;
@@ -395,13 +397,17 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
   Days today = zone != nullptr ? LocalDate(n.at, zone)
                                : Days(date::floor<date::days>(n.at).time_since_epoch());
   top["date"] = DateText(today);
+  top["calendar_url"] = links.calendar;
 
   RenderedEmail r;
   r.subject = OneLine(subject_.Expand(top));
   top["subject"] = r.subject;
   std::vector<TemplateValues> items;
   items.reserve(n.items.size());
-  for (const PlannedItem& i : n.items) items.push_back(ItemValues(i));
+  for (size_t k = 0; k < n.items.size(); ++k) {
+    items.push_back(ItemValues(n.items[k]));
+    items.back()["ack_url"] = k < links.ack.size() ? links.ack[k] : std::string();
+  }
   r.text = body_text_.Expand(top, items, false);
   r.html = body_html_.Expand(top, items, true);
   return r;

@@ -14,6 +14,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/diagnostics.h"
 #include "notifiers/template.h"
@@ -26,6 +27,14 @@ struct RenderedEmail {
   std::string subject;  // one line: no CR, LF or other control characters
   std::string text;     // the text/plain part
   std::string html;     // the text/html part; every value in it HTML-escaped
+};
+
+// The signed links of one message (link_token.h), made by the composer when
+// [http] public_url is set. Empty strings leave the links out: the
+// templates show them inside {{#ack_url}} and {{#calendar_url}} blocks.
+struct MessageLinks {
+  std::vector<std::string> ack;  // per item of the notification, in order
+  std::string calendar;          // the recipient's calendar subscription
 };
 
 // The templates of one language, ready to render. Immutable after loading,
@@ -53,8 +62,10 @@ class EmailRenderer {
   // and escalated items first, then orders by due date (planner.h), which is
   // the order SPEC 5.2 asks for, so rendering does not sort again. Dates
   // (the message's and due dates) are local to zone. A notification without
-  // items renders as a test message (kind "test").
-  RenderedEmail Render(const Notification& n, const date::time_zone* zone) const;
+  // items renders as a test message (kind "test"). links gives each item
+  // its "I have sent the evidence" link and the message its calendar link.
+  RenderedEmail Render(const Notification& n, const date::time_zone* zone,
+                       const MessageLinks& links = {}) const;
 
  private:
   // The phrase called key expanded with values.

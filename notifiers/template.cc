@@ -56,8 +56,19 @@ bool Template::Parse(std::string_view text, const std::string& file, const Templ
                      Template* out, Diagnostics* diags) {
   Template t;
   Diagnostics local;
-  std::vector<Piece>* current = &t.pieces_;
-  size_t block_open = std::string_view::npos;  // offset of an open {{#items}}
+  // The sections open at pos, innermost last, each with where it opened.
+  struct Open {
+    Piece* piece;
+    size_t offset;
+  };
+  std::vector<Open> open_sections;
+  auto current = [&]() -> std::vector<Piece>& {
+    return open_sections.empty() ? t.pieces_ : open_sections.back().piece->children;
+  };
+  auto in_items = [&] {
+    return std::any_of(open_sections.begin(), open_sections.end(),
+                       [](const Open& o) { return o.piece->text == kBlockName; });
+  };
   std::vector<std::string_view> in_block_names = names.top;
   in_block_names.insert(in_block_names.end(), names.item.begin(), names.item.end());
 
@@ -65,7 +76,7 @@ bool Template::Parse(std::string_view text, const std::string& file, const Templ
   while (pos < text.size()) {
     size_t open = text.find("{{", pos);
     if (open == std::string_view::npos) {
-      current->push_back({Piece::kText, std::string(text.substr(pos))});
+      current().push_back({Piece::kText, std::string(text.substr(pos)), {}});
       break;
     }
     size_t close = text.find("}}", open + 2);
@@ -91,49 +102,53 @@ bool Template::Parse(std::string_view text, const std::string& file, const Templ
         end = after == text.size() ? after : after + 1;
       }
     }
-    if (!literal.empty()) current->push_back({Piece::kText, std::string(literal)});
+    if (!literal.empty()) current().push_back({Piece::kText, std::string(literal), {}});
 
+    const std::vector<std::string_view>& allowed = in_items() ? in_block_names : names.top;
     if (block_tag) {
-      std::string_view name = Trim(tag.substr(1));
-      if (name != kBlockName) {
-        local.Add(PosAt(text, open, file), "unknown block '" + std::string(tag) +
-                                               "': the only block is {{#items}} ... {{/items}}");
-      } else if (names.item.empty()) {
-        local.Add(PosAt(text, open, file), "this template has no {{#items}} block");
-      } else if (tag.front() == '#') {
-        if (block_open != std::string_view::npos) {
+      std::string name(Trim(tag.substr(1)));
+      bool items = name == kBlockName;
+      if (tag.front() == '#') {
+        if (items && names.item.empty()) {
+          local.Add(PosAt(text, open, file), "this template has no {{#items}} block");
+        } else if (items && in_items()) {
           local.Add(PosAt(text, open, file), "{{#items}} inside {{#items}}");
+        } else if (!items && !Contains(allowed, name)) {
+          local.Add(PosAt(text, open, file),
+                    "unknown block '" + std::string(tag) + "': a block is {{#items}} or {{#name}}" +
+                        " of a value shown only when it is not empty" + DidYouMean(name, allowed));
         } else {
-          block_open = open;
-          current = &t.block_;
+          current().push_back({Piece::kSection, name, {}});
+          open_sections.push_back({&current().back(), open});
         }
-      } else if (block_open == std::string_view::npos) {
-        local.Add(PosAt(text, open, file), "{{/items}} without {{#items}}");
+      } else if (open_sections.empty() || open_sections.back().piece->text != name) {
+        local.Add(PosAt(text, open, file),
+                  "{{/" + name + "}} without {{#" + name + "}}" +
+                      (open_sections.empty()
+                           ? std::string()
+                           : " (the open block is {{#" + open_sections.back().piece->text + "}})"));
       } else {
-        block_open = std::string_view::npos;
-        current = &t.pieces_;
-        t.pieces_.push_back({Piece::kBlock, std::string(kBlockName)});
+        open_sections.pop_back();
       }
     } else {
-      const std::vector<std::string_view>& allowed =
-          block_open != std::string_view::npos ? in_block_names : names.top;
       if (tag.empty()) {
         local.Add(PosAt(text, open, file), "empty '{{}}'");
       } else if (!Contains(allowed, tag)) {
         std::string message = "unknown name '" + std::string(tag) + "'";
         std::string hint = DidYouMean(tag, allowed);
-        if (hint.empty() && block_open == std::string_view::npos && Contains(names.item, tag)) {
+        if (hint.empty() && !in_items() && Contains(names.item, tag)) {
           hint = " (it is only known inside {{#items}} ... {{/items}})";
         }
         local.Add(PosAt(text, open, file), message + hint);
       } else {
-        current->push_back({Piece::kValue, std::string(tag)});
+        current().push_back({Piece::kValue, std::string(tag), {}});
       }
     }
     pos = end;
   }
-  if (block_open != std::string_view::npos) {
-    local.Add(PosAt(text, block_open, file), "{{#items}} is never closed by {{/items}}");
+  for (const Open& o : open_sections) {
+    local.Add(PosAt(text, o.offset, file),
+              "{{#" + o.piece->text + "}} is never closed by {{/" + o.piece->text + "}}");
   }
   if (!local.empty()) {
     diags->Merge(local);
@@ -143,31 +158,36 @@ bool Template::Parse(std::string_view text, const std::string& file, const Templ
   return true;
 }
 
-std::string Template::Expand(const TemplateValues& values, const std::vector<TemplateValues>& items,
-                             bool html) const {
-  std::string out;
-  auto put = [&](const std::string* value) {
-    if (value == nullptr) return;
-    out += html ? EscapeHtml(*value) : *value;
+void Template::ExpandPieces(const std::vector<Piece>& pieces, const TemplateValues& values,
+                            const TemplateValues* item, const std::vector<TemplateValues>& items,
+                            bool html, std::string& out) {
+  auto lookup = [&](const std::string& name) -> const std::string* {
+    const std::string* v = item != nullptr ? Lookup(*item, name) : nullptr;
+    return v != nullptr ? v : Lookup(values, name);
   };
-  for (const Piece& p : pieces_) {
+  for (const Piece& p : pieces) {
     switch (p.type) {
       case Piece::kText: out += p.text; break;
-      case Piece::kValue: put(Lookup(values, p.text)); break;
-      case Piece::kBlock:
-        for (const TemplateValues& item : items) {
-          for (const Piece& b : block_) {
-            if (b.type == Piece::kText) {
-              out += b.text;
-            } else {
-              const std::string* v = Lookup(item, b.text);
-              put(v != nullptr ? v : Lookup(values, b.text));
-            }
+      case Piece::kValue:
+        if (const std::string* v = lookup(p.text)) out += html ? EscapeHtml(*v) : *v;
+        break;
+      case Piece::kSection:
+        if (p.text == kBlockName) {
+          for (const TemplateValues& each : items) {
+            ExpandPieces(p.children, values, &each, items, html, out);
           }
+        } else if (const std::string* v = lookup(p.text); v != nullptr && !v->empty()) {
+          ExpandPieces(p.children, values, item, items, html, out);
         }
         break;
     }
   }
+}
+
+std::string Template::Expand(const TemplateValues& values, const std::vector<TemplateValues>& items,
+                             bool html) const {
+  std::string out;
+  ExpandPieces(pieces_, values, nullptr, items, html, out);
   return out;
 }
 

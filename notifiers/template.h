@@ -1,9 +1,11 @@
 // The template language of plazo's messages (templates/README.md), kept
 // minimal on purpose so that an admin can read and change a template without
-// learning a language: {{name}} is replaced by a value, and one block
-// {{#items}} ... {{/items}} is repeated once per commitment. No conditions,
-// no loops besides that block, no expressions: what varies by case
-// (singular or plural, kind of alert) comes in as ready-made values.
+// learning a language: {{name}} is replaced by a value, the block
+// {{#items}} ... {{/items}} is repeated once per commitment, and a block
+// {{#name}} ... {{/name}} of a value is shown only when that value is not
+// empty (a link that only exists when [http] public_url is set). No else,
+// no loops besides items, no expressions: what varies by case (singular or
+// plural, kind of alert) comes in as ready-made values.
 #ifndef PLAZO_NOTIFIERS_TEMPLATE_H_
 #define PLAZO_NOTIFIERS_TEMPLATE_H_
 
@@ -32,8 +34,8 @@ class Template {
  public:
   // Parses text, read from file (used in messages only). Every problem is
   // added to diags as file:line:col: an unknown name (with a "did you mean"
-  // hint), a "{{" without "}}", a block other than items, a block inside a
-  // block, an unclosed or stray block end, a block where names.item is
+  // hint), a "{{" without "}}", a block of an unknown name, items inside
+  // items, an unclosed or stray block end, items where names.item is
   // empty. Returns true, and only then replaces *out, when there was none.
   //
   // A block tag alone on its line ("{{#items}}" with nothing but blanks
@@ -43,8 +45,9 @@ class Template {
                     Template* out, Diagnostics* diags);
 
   // The text with each {{name}} replaced by values[name] (nothing when it is
-  // absent) and the block expanded once per element of items, in order, with
-  // that element's values (falling back to values for names it lacks). With
+  // absent), the items block expanded once per element of items, in order,
+  // with that element's values (falling back to values for names it lacks),
+  // and each {{#name}} block kept when name's value is not empty. With
   // html, every substituted value is HTML-escaped; the template's own text
   // is copied as it is.
   std::string Expand(const TemplateValues& values, const std::vector<TemplateValues>& items,
@@ -55,12 +58,18 @@ class Template {
 
  private:
   struct Piece {
-    enum Type { kText, kValue, kBlock } type = kText;
-    std::string text;  // the literal text, or the value's name
+    enum Type { kText, kValue, kSection } type = kText;
+    std::string text;             // the literal text, or the value's or section's name
+    std::vector<Piece> children;  // a section's content
   };
 
-  std::vector<Piece> pieces_;  // the block is one kBlock piece here
-  std::vector<Piece> block_;   // what the block repeats
+  // Appends pieces expanded to out; item is the element of items being
+  // repeated, or nullptr outside {{#items}}.
+  static void ExpandPieces(const std::vector<Piece>& pieces, const TemplateValues& values,
+                           const TemplateValues* item, const std::vector<TemplateValues>& items,
+                           bool html, std::string& out);
+
+  std::vector<Piece> pieces_;
 };
 
 // text with &, <, >, " and ' replaced by HTML entities.

@@ -22,9 +22,22 @@ struct LedgerView {
   // Every stage at or before this instant has been dealt with (sent or
   // skipped); catch-up only looks after it. Absent before the first run.
   std::optional<Instant> planned_through;
+  // AckKey() of every active acknowledgement (ledger.h Acknowledgement):
+  // parts whose due date the planner treats as submitted.
+  std::unordered_set<std::string> acknowledged;
 
   [[nodiscard]] bool Handled(const std::string& key) const { return handled.count(key) > 0; }
 };
+
+// "program/commitment/due/status": an acknowledgement holds while the part
+// keeps the due date and rating it had when acknowledged.
+inline std::string AckKey(std::string_view program, std::string_view commitment,
+                          std::string_view due, std::string_view status) {
+  std::string key;
+  key.reserve(program.size() + commitment.size() + due.size() + status.size() + 3);
+  key.append(program).append("/").append(commitment).append("/").append(due).append("/").append(status);
+  return key;
+}
 
 }  // namespace plazo
 

@@ -79,10 +79,14 @@ std::string_view ChannelName(Channel channel) {
   return channel == Channel::kEmail ? "email" : "webhook";
 }
 
+std::string DueKey(const Commitment& c) {
+  return c.due.instant ? std::to_string(c.due.instant->time_since_epoch().count())
+                       : FormatIsoDate(c.due.date);
+}
+
 std::string DeliveryKey(const Program& p, const Commitment& c, std::string_view stage_name,
                         Channel channel, std::string_view destination) {
-  std::string due = c.due.instant ? std::to_string(c.due.instant->time_since_epoch().count())
-                                  : FormatIsoDate(c.due.date);
+  std::string due = DueKey(c);
   std::string key;
   key.reserve(p.id.size() + c.id.size() + due.size() + stage_name.size() + destination.size() + 16);
   key += p.id;
@@ -154,6 +158,11 @@ template <typename Add>
 void Planner::Expand(const Event& e, Instant send_at, const LedgerView& ledger, Add add) const {
   const Program& p = config_.store.programs[e.program];
   const Commitment& c = p.commitments[e.commitment];
+  // An acknowledged due date counts as submitted: nothing more about it.
+  if (!ledger.acknowledged.empty() &&
+      ledger.acknowledged.count(AckKey(p.id, c.id, DueKey(c), StatusName(c.status))) > 0) {
+    return;
+  }
   const Schedule& s = config_.ScheduleFor(p, c);
   std::string stage_name = StageName(e.stage, s);
   auto item_for = [&](Channel channel, const std::string& destination) {

@@ -61,6 +61,10 @@ struct DuePlan {
   std::vector<PlannedItem> skipped;
 };
 
+// The due date of c as keys spell it: "2026-12-31" for a date, Unix seconds
+// for a date-time. A new due date is a new key, so it is planned anew.
+std::string DueKey(const Commitment& c);
+
 // "program/commitment/due/stage/channel:destination": exactly once per
 // (commitment part, due date, stage, destination), SPEC 6.
 std::string DeliveryKey(const Program& p, const Commitment& c, std::string_view stage_name,
@@ -84,7 +88,9 @@ class Planner {
 
   // Every unhandled stage with instant in [from, until], each sent at its own
   // instant, grouped per destination and instant. Sorted by instant, then
-  // channel and destination.
+  // channel and destination. Here and in Due, the stages of a part whose due
+  // date is acknowledged (ledger.acknowledged) are left out, as if its
+  // evidence were submitted.
   std::vector<Notification> Window(Instant from, Instant until, const LedgerView& ledger) const;
 
   // What the daemon sends when it wakes at now: unhandled stages after

@@ -121,7 +121,9 @@ TEST_CASE("status prints a readable table") {
   REQUIRE(r.code == kExitOk);
   CHECK(r.out.find("OVERDUE (9)") != std::string::npos);
   CHECK(r.out.find("DUE WITHIN 30 DAYS (1)") != std::string::npos);
-  CHECK(r.out.find("c8-p2     2026-12-31      26  en_evaluacion") != std::string::npos);
+  CHECK(r.out.find("ACKNOWLEDGED") != std::string::npos);
+  CHECK(r.out.find("c8-p2     2026-12-31      26  -                 en_evaluacion") !=
+        std::string::npos);
   CHECK(r.out.find("FULFILLED (5)") != std::string::npos);
 }
 

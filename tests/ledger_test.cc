@@ -144,7 +144,7 @@ TEST_CASE("a new ledger is in WAL mode at the current schema and keeps its data"
   }
   CHECK(Raw(path, "PRAGMA journal_mode") == "wal");
   CHECK(Raw(path, "PRAGMA user_version") == std::to_string(LedgerSchemaVersion()));
-  CHECK(LedgerSchemaVersion() == 3);
+  CHECK(LedgerSchemaVersion() == 4);
   CHECK(Raw(path, "PRAGMA application_id") == std::to_string(kLedgerApplicationId));
   CHECK(Raw(path, "PRAGMA integrity_check") == "ok");
 
@@ -195,7 +195,7 @@ TEST_CASE("an empty database file is migrated to the current version", "[ledger]
     std::string error;
     REQUIRE(ledger->Enqueue(Entry("n1"), {Item("k")}, T(1), &error));
   }
-  CHECK(Raw(path, "PRAGMA user_version") == "3");
+  CHECK(Raw(path, "PRAGMA user_version") == "4");
   CHECK(Raw(path, "SELECT count(*) FROM outbox") == "1");
 }
 
@@ -216,7 +216,7 @@ TEST_CASE("a version 1 ledger is migrated to the current version and keeps its d
   }
   CHECK(Raw(path, "PRAGMA user_version") == "1");
   auto ledger = OpenOrFail(path);
-  CHECK(Raw(path, "PRAGMA user_version") == "3");
+  CHECK(Raw(path, "PRAGMA user_version") == "4");
   CHECK(Raw(path, "SELECT count(*) FROM sqlite_master WHERE name = 'deliveries_by_planned_at'") ==
         "1");
   // DueEntries reads the outbox in index order, without sorting.
@@ -270,10 +270,10 @@ TEST_CASE("a ledger from a newer plazod is refused and left alone", "[ledger]") 
   std::string error;
   CHECK_FALSE(Ledger::Open(path, &error));
   CHECK_THAT(error, Catch::Contains(path));
-  CHECK_THAT(error, Catch::Contains("schema version 7 is newer than this plazod knows (3)"));
+  CHECK_THAT(error, Catch::Contains("schema version 7 is newer than this plazod knows (4)"));
   error.clear();
   CHECK_FALSE(Ledger::OpenReadOnly(path, &error));
-  CHECK_THAT(error, Catch::Contains("schema version 7 is newer than this plazod knows (3)"));
+  CHECK_THAT(error, Catch::Contains("schema version 7 is newer than this plazod knows (4)"));
   CHECK(Raw(path, "PRAGMA user_version") == "7");
 }
 

@@ -109,6 +109,21 @@ TEST_CASE("handled deliveries are not planned again") {
   CHECK(rest[0].channel == Channel::kWebhook);
 }
 
+TEST_CASE("an acknowledged due date gets no more stages, until its due date or rating changes") {
+  Config config = SampleConfig();
+  Planner planner(config);
+  Instant t = At("2026-12-01T09:00:00-03:00");
+  LedgerView ledger;
+  ledger.acknowledged.insert(
+      AckKey("sence-intermediacion-laboral", "c8-p2", "2026-12-31", "en_evaluacion"));
+  CHECK(planner.Window(t, t, ledger).empty());
+  CHECK(planner.Due(t, ledger).notifications.empty());
+  // The same part acknowledged under another due date or rating is planned.
+  ledger.acknowledged = {AckKey("sence-intermediacion-laboral", "c8-p2", "2026-06-30", "en_evaluacion"),
+                         AckKey("sence-intermediacion-laboral", "c8-p2", "2026-12-31", "no_cumplido")};
+  CHECK(planner.Window(t, t, ledger).size() == 2);
+}
+
 TEST_CASE("after downtime only the newest missed stage is sent, late; older ones are skipped") {
   Config config = WithProgram("owners = [\"ana@example.gob.cl\"]", "[[commitment]]\nnumber = 1\ndue = 2026-12-30\n");
   Planner planner(config);

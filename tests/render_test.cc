@@ -272,11 +272,32 @@ TEST_CASE("template mistakes are errors with file, line and column", "[render]")
         "body.txt:1:1: {{#items}} is never closed by {{/items}}\n");
   CHECK(ParseErrors("a {{/items}}", names) == "body.txt:1:3: {{/items}} without {{#items}}\n");
   CHECK(ParseErrors("{{#rows}}{{/rows}}", names) ==
-        "body.txt:1:1: unknown block '#rows': the only block is {{#items}} ... {{/items}}\n"
-        "body.txt:1:10: unknown block '/rows': the only block is {{#items}} ... {{/items}}\n");
+        "body.txt:1:1: unknown block '#rows': a block is {{#items}} or {{#name}} of a value shown"
+        " only when it is not empty\n"
+        "body.txt:1:10: {{/rows}} without {{#rows}}\n");
+  CHECK(ParseErrors("{{#items}}{{#text}}{{/items}}{{/text}}", names) ==
+        "body.txt:1:20: {{/items}} without {{#items}} (the open block is {{#text}})\n"
+        "body.txt:1:1: {{#items}} is never closed by {{/items}}\n");
   CHECK(ParseErrors("x {{headline", names) == "body.txt:1:3: '{{' without a closing '}}'\n");
   CHECK(ParseErrors("{{#items}}", {{"headline"}, {}}) ==
         "body.txt:1:1: this template has no {{#items}} block\n");
+}
+
+TEST_CASE("a block named after a value shows its text only when the value is not empty",
+          "[render]") {
+  TemplateNames names{{"headline", "calendar_url"}, {"text", "ack_url"}};
+  Template t;
+  Diagnostics diags;
+  REQUIRE(Template::Parse("{{#items}}\n- {{text}}\n  {{#ack_url}}\n  link: {{ack_url}}\n"
+                          "  {{/ack_url}}\n{{/items}}\n{{#calendar_url}}cal {{calendar_url}}"
+                          "{{/calendar_url}}.",
+                          "body.txt", names, &t, &diags));
+  std::vector<TemplateValues> items = {{{"text", "a"}, {"ack_url", "https://x/ack/1"}},
+                                       {{"text", "b"}, {"ack_url", ""}}};
+  CHECK(t.Expand({{"calendar_url", ""}}, items, false) ==
+        "- a\n  link: https://x/ack/1\n- b\n.");
+  CHECK(t.Expand({{"calendar_url", "https://x/c.ics"}}, {}, false) == "cal https://x/c.ics.");
+  CHECK(t.Expand({{"calendar_url", "<&>"}}, {}, true) == "cal &lt;&amp;&gt;.");
 }
 
 TEST_CASE("an admin's templates folder replaces the built-ins file by file and phrase by phrase",
