@@ -97,7 +97,8 @@ int RunAck(const Options& options, std::ostream& out, std::ostream& err) {
   }
   Settings settings;
   if (!LoadSettingsForCommand(options, &settings, err)) return kExitInvalid;
-  if (args[0] == "list") return ListAcks(settings, options.Has("json"), options.Has("all"), out, err);
+  if (args[0] == "list")
+    return ListAcks(settings, options.Has("json"), options.Has("all"), out, err);
   return RevokeAck(settings, args[1], out, err);
 }
 

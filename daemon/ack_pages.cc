@@ -37,8 +37,9 @@ button { background: #1f5f9e; color: #fff; border: 0; border-radius: 4px; paddin
 .small { color: #555; font-size: .9em; }
 )css";
 
-const char* const kMonths[] = {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
-                               "agosto", "septiembre", "octubre", "noviembre", "diciembre"};
+const char* const kMonths[] = {"enero",      "febrero", "marzo",     "abril",
+                               "mayo",       "junio",   "julio",     "agosto",
+                               "septiembre", "octubre", "noviembre", "diciembre"};
 
 std::string DateEs(Days d) {
   date::year_month_day ymd{d};
@@ -64,11 +65,12 @@ HttpResponse Page(int status, std::string_view title, const std::string& body_ht
   r.content_type = "text/html; charset=utf-8";
   r.headers.emplace_back("Content-Security-Policy", std::string(kPagePolicy));
   r.headers.emplace_back("X-Frame-Options", "DENY");
-  r.body = "<!DOCTYPE html>\n<html lang=\"es\">\n<head>\n<meta charset=\"utf-8\">\n"
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-           "<meta name=\"robots\" content=\"noindex\">\n<title>" +
-           EscapeHtml(title) + " · plazo</title>\n<style>" + std::string(kStyle) +
-           "</style>\n</head>\n<body>\n<main>\n" + body_html + "</main>\n</body>\n</html>\n";
+  r.body =
+      "<!DOCTYPE html>\n<html lang=\"es\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"robots\" content=\"noindex\">\n<title>" +
+      EscapeHtml(title) + " · plazo</title>\n<style>" + std::string(kStyle) +
+      "</style>\n</head>\n<body>\n<main>\n" + body_html + "</main>\n</body>\n</html>\n";
   return r;
 }
 
@@ -103,7 +105,8 @@ const Commitment* FindPart(const Program& p, std::string_view id) {
 std::string Summary(const Program& p, const Commitment& c, const LinkClaims& claims,
                     const date::time_zone* zone) {
   std::string label = "Compromiso " + std::to_string(c.number);
-  if (c.part > 1 || c.id.find("-p") != std::string::npos) label += ", parte " + std::to_string(c.part);
+  if (c.part > 1 || c.id.find("-p") != std::string::npos)
+    label += ", parte " + std::to_string(c.part);
   std::string out = "<dl>\n";
   auto row = [&](std::string_view term, const std::string& value) {
     if (value.empty()) return;
@@ -122,14 +125,15 @@ std::string Summary(const Program& p, const Commitment& c, const LinkClaims& cla
 
 HttpResponse AlreadyRecorded(const Program& p, const Commitment& c, const LinkClaims& claims,
                              const Acknowledgement& a, const date::time_zone* zone, int status) {
-  std::string body = "<h1>Medios de verificación ya informados</h1>\n<div class=\"done\"><p>Ya "
-                     "registrado el " +
-                     EscapeHtml(MomentEs(a.at, zone)) + " por " + EscapeHtml(a.recipient) +
-                     ".</p>";
+  std::string body =
+      "<h1>Medios de verificación ya informados</h1>\n<div class=\"done\"><p>Ya "
+      "registrado el " +
+      EscapeHtml(MomentEs(a.at, zone)) + " por " + EscapeHtml(a.recipient) + ".</p>";
   if (!a.comment.empty()) body += "<p>Comentario: " + EscapeHtml(a.comment) + "</p>";
-  body += "<p>No recibirá más avisos de vencimiento por este compromiso mientras mantenga esta "
-          "fecha.</p></div>\n" +
-          Summary(p, c, claims, zone);
+  body +=
+      "<p>No recibirá más avisos de vencimiento por este compromiso mientras mantenga esta "
+      "fecha.</p></div>\n" +
+      Summary(p, c, claims, zone);
   return Page(status, "Ya registrado", body);
 }
 
@@ -184,16 +188,18 @@ HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const Daemon
                    "Este compromiso ya no está en el registro de seguimiento.");
   }
   if (DueKey(*c) != claims.due) {
-    return Refusal(410, "La fecha de vencimiento cambió",
-                   "La fecha de vencimiento de este compromiso cambió a " + DueEs(*c, zone) +
-                       " después de que se envió este enlace. Use el enlace del aviso más reciente.");
+    return Refusal(
+        410, "La fecha de vencimiento cambió",
+        "La fecha de vencimiento de este compromiso cambió a " + DueEs(*c, zone) +
+            " después de que se envió este enlace. Use el enlace del aviso más reciente.");
   }
   std::optional<Acknowledgement> active;
   std::optional<Instant> revoked;
   std::string error;
   if (!state.ledger->FindAck(p->id, c->id, claims.due, &active, &revoked, &error)) {
     spdlog::error("ack page: {}", error);
-    return Refusal(503, "Servicio no disponible", "No se pudo leer el registro; intente más tarde.");
+    return Refusal(503, "Servicio no disponible",
+                   "No se pudo leer el registro; intente más tarde.");
   }
   if (revoked && claims.issued <= *revoked) {
     return Refusal(410, "Enlace revocado",
@@ -205,7 +211,8 @@ HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const Daemon
     std::string why = c->status == Status::kCumplido
                           ? "Este compromiso ya figura como cumplido."
                           : "Los medios de verificación de este compromiso ya figuran como "
-                            "enviados el " + DateEs(*c->submitted) + ".";
+                            "enviados el " +
+                                DateEs(*c->submitted) + ".";
     return Page(200, "Sin acción pendiente",
                 "<h1>Sin acción pendiente</h1>\n<div class=\"done\"><p>" + EscapeHtml(why) +
                     "</p></div>\n" + Summary(*p, *c, claims, zone));
@@ -249,8 +256,8 @@ HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const Daemon
   std::vector<Ledger::Enqueued> notify;
   int days_left = static_cast<int>((c->due.date - LocalDate(state.now, zone)).count());
   for (const std::string& hook : p->webhooks) {
-    AcknowledgedEvent e{AckNotificationId(a, hook), hook, p, c, days_left, a.recipient, a.at,
-                        a.comment};
+    AcknowledgedEvent e{
+        AckNotificationId(a, hook), hook, p, c, days_left, a.recipient, a.at, a.comment};
     Ledger::Enqueued q;
     q.entry.notification_id = e.id;
     q.entry.channel = "webhook";
@@ -279,7 +286,8 @@ HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const Daemon
   }
   return Page(200, "Confirmación registrada",
               "<h1>Confirmación registrada</h1>\n<div class=\"done\"><p>Gracias. Quedó registrado "
-              "el " + EscapeHtml(MomentEs(a.at, zone)) +
+              "el " +
+                  EscapeHtml(MomentEs(a.at, zone)) +
                   " que ya envió los medios de verificación.</p><p>No recibirá más avisos de "
                   "vencimiento por este compromiso mientras mantenga esta fecha.</p></div>\n" +
                   Summary(*p, *c, claims, zone));

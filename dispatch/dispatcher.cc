@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "dispatch/composer.h"
 #include "dispatch/outbox_sender.h"
 #include "ledger/ledger.h"
@@ -12,6 +14,40 @@ namespace {
 
 // After a failed tick: the disk may come back, a template be fixed.
 constexpr Duration kRetryTick = std::chrono::minutes(1);
+
+// Whether any schedule of config escalates to address.
+bool IsEscalationContact(const Config& config, const std::string& address) {
+  for (const auto& [name, schedule] : config.settings.schedules) {
+    for (const std::string& boss : schedule.escalate_to) {
+      if (boss == address) return true;
+    }
+  }
+  return false;
+}
+
+// Fills n.acknowledged, for an e-mail to an escalation contact, with the
+// acknowledgements in acks recorded after since (every one when nullopt)
+// that still hold under config (same due date and rating) for a part whose
+// schedule escalates to n's destination.
+void AddAcknowledged(const Config& config, const std::vector<Acknowledgement>& acks,
+                     std::optional<Instant> since, Notification& n) {
+  for (const Acknowledgement& a : acks) {
+    if (since && a.at <= *since) continue;
+    for (const Program& p : config.store.programs) {
+      if (p.id != a.program) continue;
+      for (const Commitment& c : p.commitments) {
+        if (c.id != a.commitment || DueKey(c) != a.due || StatusName(c.status) != a.status)
+          continue;
+        const Schedule& s = config.ScheduleFor(p, c);
+        if (std::find(s.escalate_to.begin(), s.escalate_to.end(), n.destination) ==
+            s.escalate_to.end()) {
+          continue;
+        }
+        n.acknowledged.push_back({&p, &c, a.recipient, a.at, a.comment});
+      }
+    }
+  }
+}
 
 }  // namespace
 
@@ -37,6 +73,24 @@ TickReport Dispatcher::Tick(const Planner& planner, const Composer& composer, In
     return report;
   }
   DuePlan plan = planner.Due(now, view);
+  // Escalation contacts hear, in their next e-mail, who acknowledged what.
+  if (!view.acknowledged.empty()) {
+    std::vector<Acknowledgement> acks;
+    std::string error;
+    bool read = false;
+    for (Notification& n : plan.notifications) {
+      if (n.channel != Channel::kEmail || !IsEscalationContact(planner.config(), n.destination)) {
+        continue;
+      }
+      std::optional<Instant> since;
+      if ((!read && !(read = ledger_.Acks(false, &acks, &error))) ||
+          !ledger_.LastEmailTo(n.destination, &since, &error)) {
+        spdlog::warn("ledger: {}; e-mails go without acknowledgement news", error);
+        break;
+      }
+      AddAcknowledged(planner.config(), acks, since, n);
+    }
+  }
   Ledger::Tick tick;
   tick.enqueue.reserve(plan.notifications.size());
   for (const Notification& n : plan.notifications) {

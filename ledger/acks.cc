@@ -32,8 +32,7 @@ bool Ledger::Acknowledge(const Acknowledgement& ack, const std::vector<Enqueued>
                          Instant now, std::optional<Acknowledgement>* existing,
                          std::string* error) {
   existing->reset();
-  if (!CheckWritable("cannot record an acknowledgement", error) ||
-      !CheckEnqueue(notify, error)) {
+  if (!CheckWritable("cannot record an acknowledgement", error) || !CheckEnqueue(notify, error)) {
     return false;
   }
   Transaction tx = statements_->Write();
@@ -81,8 +80,10 @@ bool Ledger::FindAck(std::string_view program, std::string_view commitment, std:
     Query q = statements_->Use(kSelectActiveAck);
     q.Text(program).Text(commitment).Text(due);
     int rc = q.Step();
-    if (rc == SQLITE_ROW) *active = ReadAck(q);
-    else if (rc != SQLITE_DONE) return fail();
+    if (rc == SQLITE_ROW)
+      *active = ReadAck(q);
+    else if (rc != SQLITE_DONE)
+      return fail();
   }
   Query q = statements_->Use(kSelectLastRevoked);
   q.Text(program).Text(commitment).Text(due);
@@ -104,11 +105,25 @@ bool Ledger::Acks(bool with_revoked, std::vector<Acknowledgement>* out, std::str
   return true;
 }
 
+bool Ledger::LastEmailTo(std::string_view destination, std::optional<Instant>* out,
+                         std::string* error) {
+  out->reset();
+  Query q = statements_->Use(kSelectLastEmailTo);
+  q.Text(destination);
+  if (q.Step() != SQLITE_ROW) {
+    *error = Failure("cannot read the outbox");
+    return false;
+  }
+  if (!q.ColumnIsNull(0)) *out = q.ColumnTime(0);
+  return true;
+}
+
 bool Ledger::RevokeAcks(std::string_view program, std::string_view commitment, Instant now,
                         int* count, std::string* error) {
   if (!CheckWritable("cannot revoke acknowledgements", error)) return false;
   Transaction tx = statements_->Write();
-  bool ok = tx.Begin() && statements_->Use(kRevokeAcks).Text(program).Text(commitment).Time(now).Run();
+  bool ok =
+      tx.Begin() && statements_->Use(kRevokeAcks).Text(program).Text(commitment).Time(now).Run();
   *count = ok ? sqlite3_changes(db_) : 0;
   if (!ok || !tx.Commit()) {
     *error = Failure("cannot revoke the acknowledgements of " + std::string(program) + "/" +

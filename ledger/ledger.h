@@ -337,6 +337,11 @@ class Ledger {
   [[nodiscard]] bool Acks(bool with_revoked, std::vector<Acknowledgement>* out,
                           std::string* error);
 
+  // When the last e-mail to destination was enqueued; nullopt when none
+  // ever was.
+  [[nodiscard]] bool LastEmailTo(std::string_view destination, std::optional<Instant>* out,
+                                 std::string* error);
+
   // Revokes the active acknowledgements of one part, whatever their due, at
   // now; *count says how many there were (0 is not an error).
   [[nodiscard]] bool RevokeAcks(std::string_view program, std::string_view commitment,

@@ -150,6 +150,9 @@ CREATE TABLE acks (
 
 CREATE UNIQUE INDEX acks_active ON acks (program, commitment, due) WHERE revoked_at IS NULL;
 CREATE INDEX acks_by_part ON acks (program, commitment, due, revoked_at);
+
+-- LastEmailTo: when an escalation contact last heard from plazo.
+CREATE INDEX outbox_by_destination ON outbox (destination, created_at);
 )sql";
 
 const std::vector<Migration>& LedgerMigrations() {

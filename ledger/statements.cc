@@ -66,6 +66,7 @@ constexpr std::array<const char*, LedgerStatements::kCount> kSqlText = {
     "SELECT max(revoked_at) FROM acks WHERE program = ?1 AND commitment = ?2 AND due = ?3",
     PLAZO_ACK_COLUMNS "WHERE ?1 OR revoked_at IS NULL ORDER BY at, id",
     "UPDATE acks SET revoked_at = ?3 WHERE program = ?1 AND commitment = ?2 AND revoked_at IS NULL",
+    "SELECT max(created_at) FROM outbox WHERE destination = ?1 AND channel = 'email'",
 };
 
 #undef PLAZO_ADVANCES

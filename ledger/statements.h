@@ -55,6 +55,7 @@ class LedgerStatements {
     kSelectLastRevoked,   // ?1 program, ?2 commitment, ?3 due -> max revoked_at
     kSelectAcks,          // ?1 1: revoked ones too -> ack columns
     kRevokeAcks,          // ?1 program, ?2 commitment, ?3 now
+    kSelectLastEmailTo,   // ?1 destination -> max created_at of its e-mails
     kCount,
   };
 

@@ -55,6 +55,8 @@ const std::vector<PhraseSpec>& PhraseSpecs() {
         {"status.cumplido", {}},
         {"date", {"day", "month", "year"}},
         {"rescheduled", {"date"}},
+        {"acknowledged.line", {"commitment", "program", "by", "date"}},
+        {"acknowledged.comment", {"comment"}},
         {"months", {}},
         {"intro.reminder", {"count"}},
         {"intro.due", {"count"}},
@@ -76,7 +78,7 @@ const PhraseSpec* FindPhraseSpec(std::string_view key) {
 const TemplateNames& MessageNames() {
   static const TemplateNames names = {
       {"headline", "programs", "intro", "subject", "count", "kind", "destination", "date",
-       "calendar_url"},
+       "calendar_url", "acknowledged"},
       {"program", "program_id", "ministry", "service", "commitment", "number", "part", "text",
        "verification", "status", "due", "due_iso", "rescheduled", "when", "days_left", "stage",
        "kind", "ack_url"}};
@@ -398,6 +400,24 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
                                : Days(date::floor<date::days>(n.at).time_since_epoch());
   top["date"] = DateText(today);
   top["calendar_url"] = links.calendar;
+  // News for an escalation contact, one line per part.
+  for (const AcknowledgedPart& a : n.acknowledged) {
+    const Program& p = *a.program;
+    const Commitment& c = *a.commitment;
+    std::string line =
+        Phrase("acknowledged.line",
+               {{"commitment",
+                 Phrase(c.part > 1 || HasOtherParts(p, c) ? "commitment.part" : "commitment",
+                        {{"number", std::to_string(c.number)}, {"part", std::to_string(c.part)}})},
+                {"program", p.name.empty() ? p.id : p.name},
+                {"by", a.by},
+                {"date", DateText(zone != nullptr
+                                      ? LocalDate(a.at, zone)
+                                      : Days(date::floor<date::days>(a.at).time_since_epoch()))}});
+    if (!a.comment.empty())
+      line += Phrase("acknowledged.comment", {{"comment", OneLine(a.comment)}});
+    top["acknowledged"] += "- " + line + "\n";
+  }
 
   RenderedEmail r;
   r.subject = OneLine(subject_.Expand(top));

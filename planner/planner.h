@@ -42,6 +42,16 @@ struct PlannedItem {
   std::string key;         // DeliveryKey(): the unit of exactly-once
 };
 
+// A part whose officer said the evidence is sent, as news for an escalation
+// contact (issue 14). Pointers refer into the Config.
+struct AcknowledgedPart {
+  const Program* program = nullptr;
+  const Commitment* commitment = nullptr;
+  std::string by;  // the officer's address
+  Instant at{};
+  std::string comment;
+};
+
 // One message to one destination carrying every item due for it at one
 // instant (SPEC 5.2).
 struct Notification {
@@ -51,6 +61,9 @@ struct Notification {
   std::string destination;  // an e-mail address or a webhook name
   std::string kind;         // reminder, due, overdue or escalation: the most urgent item
   std::vector<PlannedItem> items;  // overdue and escalation first, then by due date
+  // For an escalation contact's e-mail: acknowledgements since the last
+  // message to it. Filled by the dispatcher, not the planner.
+  std::vector<AcknowledgedPart> acknowledged;
 };
 
 // The result of asking what is due now.
@@ -102,6 +115,9 @@ class Planner {
 
   // The earliest stage instant strictly after t, if any: when to wake next.
   [[nodiscard]] std::optional<Instant> NextInstant(Instant t) const;
+
+  // The configuration the index was built from.
+  const Config& config() const { return config_; }
 
   // How many (part, stage) instants the index holds.
   size_t size() const { return events_.size(); }

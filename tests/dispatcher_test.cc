@@ -1,6 +1,8 @@
 // The dispatcher on the bundled sample, a real ledger on disk, the real
 // composer and a fake transport: what one tick stores, in one commit, and
 // what a crash between enqueue and send leaves to the next start.
+#include <functional>
+
 #include <catch2/catch.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -31,7 +33,9 @@ const std::string kKeyPrefix = "sence-intermediacion-laboral/c8-p2/2026-12-31/";
 // The sample's configuration, planner and composer; a ledger, sender and
 // dispatcher that a test can crash and start again.
 struct Rig {
-  Rig() : config(testing::SampleConfig()), planner(config) {
+  // edit changes the sample before the planner indexes it.
+  explicit Rig(const std::function<void(Config&)>& edit = nullptr)
+      : config(Edited(testing::SampleConfig(), edit)), planner(config) {
     Diagnostics diags;
     composer = Composer::Load(config.settings, &diags);
     REQUIRE(composer);
@@ -68,6 +72,11 @@ struct Rig {
     std::string error;
     REQUIRE(ledger->FindDelivery(key, &r, &error));
     return r;
+  }
+
+  static Config Edited(Config c, const std::function<void(Config&)>& edit) {
+    if (edit) edit(c);
+    return c;
   }
 
   Config config;
@@ -205,6 +214,58 @@ TEST_CASE("A tick that cannot be stored writes nothing, sends nothing and runs a
   REQUIRE(rig.ledger->LoadView(&view, &error));
   CHECK(view.planned_through == At("2026-12-01T08:00:00-03:00"));
   CHECK(view.handled.empty());
+}
+
+}  // namespace
+}  // namespace plazo
+
+namespace plazo {
+namespace {
+
+TEST_CASE("The next e-mail to an escalation contact says who acknowledged what", "[dispatcher]") {
+  // c8 gets the due date of c8-p2: both escalate to the boss on one morning.
+  Rig rig([](Config& c) {
+    c.store.programs[0].commitments[10].due.date = Days(date::year{2026} / 12 / 31);
+  });
+  REQUIRE(rig.config.store.programs[0].commitments[10].id == "c8");
+  Instant now = At("2026-12-02T10:00:00-03:00");
+  rig.Open(now, now);
+  std::string error;
+  Acknowledgement a;
+  a.program = "sence-intermediacion-laboral";
+  a.commitment = "c8";
+  a.due = "2026-12-31";
+  a.status = "en_evaluacion";
+  a.recipient = kOwner;
+  a.at = now;
+  a.comment = "enviado por oficina de partes";
+  std::optional<Acknowledgement> existing;
+  REQUIRE(rig.ledger->Acknowledge(a, {}, now, &existing, &error));
+
+  const std::string boss = "jefatura.control@example.gob.cl";
+  std::vector<std::string> to_boss;
+  for (int i = 0; i < 40 && to_boss.empty(); ++i) {
+    std::optional<Instant> next = rig.planner.NextInstant(now);
+    REQUIRE(next);
+    now = *next;
+    rig.Tick(now);
+    for (const auto& o : rig.email->open) {
+      if (o.message.destination == boss) to_boss.push_back(o.message.payload);
+    }
+    for (const auto& o : rig.webhook->open) {  // c8 itself is acknowledged: no stage
+      CHECK(o.message.payload.find("\"id\":\"c8\"") == std::string::npos);
+      CHECK(o.message.payload.find("\"id\":\"c8-p2\"") != std::string::npos);
+    }
+    rig.email->AnswerAll(DeliveryOutcome::kDelivered);
+    rig.webhook->AnswerAll(DeliveryOutcome::kDelivered);
+    rig.io.poll();
+  }
+  REQUIRE(!to_boss.empty());
+  // The escalation of c8-p2 carries the news of c8 (quoted-printable may
+  // fold lines, so look for words that stay whole).
+  CHECK(to_boss[0].find("Avisaron que ya enviaron") != std::string::npos);
+  CHECK(to_boss[0].find("oficina de partes") != std::string::npos);
+  CHECK(to_boss[0].find("Escalamiento") != std::string::npos);
 }
 
 }  // namespace

@@ -31,8 +31,9 @@ const std::string kKeyA(32, 'a'), kKeyB(32, 'b');
 TEST_CASE("a signed link gives back exactly its claims until it expires") {
   LinkKeys keys({kKeyA});
   std::string token = keys.Sign(AckClaims());
-  CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
-        std::string::npos);
+  CHECK(
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+      std::string::npos);
   LinkClaims out;
   REQUIRE(keys.Verify(token, T(1'800'000'100), &out) == LinkVerdict::kOk);
   CHECK(out == AckClaims());
