@@ -15,6 +15,7 @@ packages=(
   python3-icalendar          # calendar tests: an independent iCalendar parser
   prometheus                 # promtool checks the /metrics text in the tests
   util-linux procps          # systemd_boot: unshare, nsenter, pivot_root; ps
+  nginx                      # nginx_site: the documented reverse proxy in front of plazod
 )
 # systemd_boot verifies webhook signatures with the official Standard
 # Webhooks library (npm standardwebhooks, tests/webhook_verify/): Debian's

@@ -697,10 +697,10 @@ class HttpTest(unittest.TestCase):
         self.d.remove()
         self.receiver.stop()
 
-    def get(self, path, method="GET", headers=None):
+    def get(self, path, method="GET", headers=None, body=None):
         import http.client
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-        c.request(method, path, headers=headers or {})
+        c.request(method, path, body=body, headers=headers or {})
         r = c.getresponse()
         body = r.read()
         c.close()
@@ -738,6 +738,11 @@ class HttpTest(unittest.TestCase):
         slow.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ")
         self.assertEqual(self.get("/metrics", method="POST")[0], 405)
         self.assertEqual(self.get("/metrics", method="DELETE")[0], 405)
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        self.assertEqual(self.get("/ack/x", method="POST", headers={"Content-Type": "application/json"},
+                                  body=b"{}")[0], 415)
+        self.assertEqual(self.get("/ack/x", method="POST", headers=form, body=b"a=" + b"b" * 17000)[0], 413)
+        self.assertEqual(self.get("/ack/x", method="POST", headers=form, body=b"proof=x")[0], 404)
         self.assertEqual(self.get("/healthz", headers={"X-Big": "a" * 10000})[0], 431)
         self.assertEqual(self.get("/../../etc/passwd")[0], 404)
         self.assertEqual(self.get("/%2e%2e/%2e%2e/etc/passwd")[0], 404)
@@ -750,7 +755,7 @@ class HttpTest(unittest.TestCase):
         for arrival, _, _, stage in self.receiver.items():
             expected = self.due - 2 if stage == "before-2s" else self.due
             LATENESS_MS.append((arrival - expected) * 1000)
-        # The server gives up on the slow client after its 10 s request timeout.
+        # The server gives up on the slow client after its 5 s request timeout.
         slow.settimeout(15)
         self.assertEqual(slow.recv(4096), b"")
         slow.close()
