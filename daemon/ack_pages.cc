@@ -138,12 +138,12 @@ HttpResponse AlreadyRecorded(const Program& p, const Commitment& c, const LinkCl
 }
 
 // The comment as stored: valid UTF-8, no control characters but line
-// breaks, trimmed; false when it is longer than kMaxAckComment.
+// breaks, trimmed; false when it has more than kMaxAckComment characters.
 bool CleanComment(std::string_view raw, std::string* out) {
-  if (raw.size() > kMaxAckComment) return false;
   out->clear();
   size_t i = 0;
-  while (i < raw.size()) {
+  for (size_t count = 0; i < raw.size(); ++count) {
+    if (count == kMaxAckComment) return false;
     char32_t cp = NextCodePoint(raw, &i);
     if (cp == '\r') continue;
     if (cp < 0x20 && cp != '\n' && cp != '\t') cp = ' ';
@@ -228,7 +228,9 @@ HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const Daemon
         "<form method=\"post\">\n<input type=\"hidden\" name=\"proof\" value=\"" +
         loaded.link_keys->FormProof(token) +
         "\">\n<label for=\"comment\">Comentario (opcional): cómo o dónde los envió</label>\n"
-        "<textarea id=\"comment\" name=\"comment\" rows=\"4\" maxlength=\"1000\"></textarea>\n"
+        "<textarea id=\"comment\" name=\"comment\" rows=\"4\" maxlength=\"" +
+        std::to_string(kMaxAckComment) +
+        "\"></textarea>\n"
         "<button type=\"submit\">Ya envié los medios de verificación</button>\n</form>\n";
     return Page(200, "Medios de verificación", body);
   }

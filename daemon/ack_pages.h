@@ -16,8 +16,8 @@
 
 namespace plazo {
 
-// The longest comment an officer may leave, in bytes of UTF-8.
-inline constexpr size_t kMaxAckComment = 2000;
+// The longest comment an officer may leave, in characters (code points).
+inline constexpr size_t kMaxAckComment = 1000;
 
 // The answer to GET, HEAD or POST /ack/<token>.
 HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const DaemonState& state);
