@@ -10,6 +10,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "base/text.h"
+#include "base/url_form.h"
+
 namespace plazo {
 
 namespace asio = boost::asio;
@@ -29,35 +32,6 @@ constexpr size_t kMaxConnections = 512;
 constexpr int kMaxPerClient = 32;
 constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string Decode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      i += 2;
-    } else if (plus_is_space && s[i] == '+') {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
 
 // "application/x-www-form-urlencoded; charset=UTF-8" is a form; media types
@@ -71,21 +45,6 @@ bool IsForm(std::string_view content_type) {
 }
 
 }  // namespace
-
-std::map<std::string, std::string> ParseFormFields(std::string_view text) {
-  std::map<std::string, std::string> fields;
-  while (!text.empty()) {
-    size_t amp = text.find('&');
-    std::string_view pair = text.substr(0, amp);
-    size_t eq = pair.find('=');
-    std::string name = Decode(pair.substr(0, eq), true);
-    std::string value = eq == std::string_view::npos ? "" : Decode(pair.substr(eq + 1), true);
-    if (!name.empty()) fields[name] = std::move(value);
-    if (amp == std::string_view::npos) break;
-    text.remove_prefix(amp + 1);
-  }
-  return fields;
-}
 
 struct HttpListener::Impl : std::enable_shared_from_this<HttpListener::Impl> {
   Impl(asio::io_context& io_context, Handler h)
@@ -198,7 +157,7 @@ struct HttpListener::Impl : std::enable_shared_from_this<HttpListener::Impl> {
       size_t q = target.find('?');
       HttpRequest request;
       request.method = std::string(View(req.method_string()));
-      request.path = Decode(target.substr(0, q), false);
+      request.path = PercentDecode(target.substr(0, q), false);
       if (q != std::string_view::npos) request.query = ParseFormFields(target.substr(q + 1));
       if (req.method() == http::verb::post) request.form = ParseFormFields(req.body());
       Identify(req, &request);

@@ -25,7 +25,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -57,11 +56,6 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>>
       headers;  // extra headers, e.g. Content-Security-Policy, Allow
 };
-
-// The name=value pairs of a query string or form body, percent-decoded with
-// '+' as a space; a repeated name keeps the last value, a pair without a
-// name is dropped, invalid escapes stay as written.
-std::map<std::string, std::string> ParseFormFields(std::string_view text);
 
 class HttpListener {
  public:

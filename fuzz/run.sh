@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with the "fuzz" preset (clang++) and runs each
 # for SECONDS (default 60) on a scratch copy of its corpus (fuzz/corpus,
-# fuzz/config_corpus, fuzz/snapshot_corpus, fuzz/link_corpus; store_update_fuzz
-# reuses fuzz/corpus), so the repository is not modified. Inputs that fail
+# fuzz/config_corpus, fuzz/snapshot_corpus, fuzz/link_corpus,
+# fuzz/form_corpus; store_update_fuzz reuses fuzz/corpus), so the repository is not modified. Inputs that fail
 # are kept in build/fuzz/artifacts/; the exit status is libFuzzer's
 # (non-zero on a finding).
 #   bash fuzz/run.sh [SECONDS]
@@ -11,13 +11,14 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target report_import_fuzz store_update_fuzz config_fuzz snapshot_fuzz \
-  link_token_fuzz
+  link_token_fuzz url_form_fuzz
 work=$(mktemp -d "${TMPDIR:-/tmp}/plazo-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp -R fuzz/corpus "$work/corpus"
 cp -R fuzz/config_corpus "$work/config_corpus"
 cp -R fuzz/snapshot_corpus "$work/snapshot_corpus"
 cp -R fuzz/link_corpus "$work/link_corpus"
+cp -R fuzz/form_corpus "$work/form_corpus"
 mkdir -p build/fuzz/artifacts
 echo "== report_import_fuzz, $seconds s"
 build/fuzz/fuzz/report_import_fuzz \
@@ -42,3 +43,7 @@ echo "== link_token_fuzz (officers' /ack/ and /calendar/ tokens), $seconds s"
 build/fuzz/fuzz/link_token_fuzz \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
   -artifact_prefix=build/fuzz/artifacts/ -print_final_stats=1 "$work/link_corpus"
+echo "== url_form_fuzz (POST forms and query strings), $seconds s"
+build/fuzz/fuzz/url_form_fuzz \
+  -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  -artifact_prefix=build/fuzz/artifacts/ -print_final_stats=1 "$work/form_corpus"

@@ -1,14 +1,15 @@
-// base/atomic_file.h, base/hash.h and base/text.h.
+// base/atomic_file.h, base/hash.h, base/text.h and base/url_form.h.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
+#include <catch2/catch.hpp>
 
 #include "base/atomic_file.h"
 #include "base/hash.h"
 #include "base/text.h"
+#include "base/url_form.h"
 #include "tests/peer_process.h"
 
 namespace plazo {
@@ -77,6 +78,17 @@ TEST_CASE("Trim drops blanks at both ends only", "[text]") {
   CHECK(Trim(" \t ").empty());
   CHECK(Trim("x\r", " \t\r") == "x");
   CHECK(Trim("x\r") == "x\r");
+}
+
+TEST_CASE("a form body decodes like a browser encodes it") {
+  auto fields =
+      ParseFormFields("proof=Ab-_9&comment=por+correo%2C+%C3%B1&empty=&bare&=nameless&proof=last");
+  CHECK(fields ==
+        std::map<std::string, std::string>{
+            {"proof", "last"}, {"comment", "por correo, ñ"}, {"empty", ""}, {"bare", ""}});
+  CHECK(PercentDecode("%zz%4%41+b", true) == "%zz%4A b");  // broken escapes stay as written
+  CHECK(PercentDecode("/ack/a+b%2F", false) == "/ack/a+b/");
+  CHECK(PercentEncode("ana@example.gob.cl ñ~") == "ana%40example.gob.cl%20%C3%B1~");
 }
 
 }  // namespace
