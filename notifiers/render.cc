@@ -414,8 +414,9 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
                 {"date", DateText(zone != nullptr
                                       ? LocalDate(a.at, zone)
                                       : Days(date::floor<date::days>(a.at).time_since_epoch()))}});
+    // Phrase values are trimmed, so the space between the two is ours.
     if (!a.comment.empty())
-      line += Phrase("acknowledged.comment", {{"comment", OneLine(a.comment)}});
+      line += " " + Phrase("acknowledged.comment", {{"comment", OneLine(a.comment)}});
     top["acknowledged"] += "- " + line + "\n";
   }
 

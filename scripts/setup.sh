@@ -16,6 +16,7 @@ packages=(
   prometheus                 # promtool checks the /metrics text in the tests
   util-linux procps          # systemd_boot: unshare, nsenter, pivot_root; ps
   nginx                      # nginx_site: the documented reverse proxy in front of plazod
+  chromium chromium-driver python3-selenium  # ack_browser: the officers' pages in a real browser
 )
 # systemd_boot verifies webhook signatures with the official Standard
 # Webhooks library (npm standardwebhooks, tests/webhook_verify/): Debian's
