@@ -117,6 +117,10 @@ struct DeliverySettings {
 };
 
 // [http]: the read-only HTTP endpoint, off unless configured.
+// The control unit's web users ([http] users_file, config/users_file.h):
+// name -> bcrypt hash.
+using WebUsers = std::map<std::string, std::string, std::less<>>;
+
 struct HttpSettings {
   std::string host = "127.0.0.1";  // an IPv4 or IPv6 address literal
   uint16_t port = 9464;
@@ -128,6 +132,10 @@ struct HttpSettings {
   // A second key that still checks links, during a key rotation; empty:
   // only <state>/link.key.
   std::string previous_link_key;
+  // The file of web users, read with the settings; empty: no one may log in
+  // and the pages that show officers' addresses answer local clients only.
+  std::string users_file;
+  WebUsers users;
   SourcePos pos;
 };
 

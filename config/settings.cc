@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "base/ids.h"
+#include "config/users_file.h"
 #include "base/mailbox.h"
 #include "config/duration.h"
 #include "config/file_text.h"
@@ -216,6 +217,10 @@ void ReadHttp(const toml::table& t, const std::string& file, const std::string& 
   }
   if (auto v = r.DurationValue("link_expiry", false)) h.link_expiry = *v;
   if (auto v = r.String("previous_link_key")) h.previous_link_key = Resolve(base_dir, *v);
+  if (auto v = r.String("users_file")) {
+    h.users_file = Resolve(base_dir, *v);
+    (void)LoadUsersFile(h.users_file, &h.users, &diags);  // its problems are in diags
+  }
   r.Finish();
   s.http = h;
 }

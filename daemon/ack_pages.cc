@@ -7,6 +7,7 @@
 #include "base/hash.h"
 #include "base/utf8.h"
 #include "config/time_text.h"
+#include "daemon/html_page.h"
 #include "ledger/ledger.h"
 #include "notifiers/calendar.h"
 #include "notifiers/link_token.h"
@@ -17,68 +18,12 @@
 namespace plazo {
 namespace {
 
-// The pages load nothing and may be framed by nobody; the form posts only
-// back here.
-constexpr std::string_view kPagePolicy =
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'";
-
-constexpr std::string_view kStyle = R"css(
-body { font-family: Arial, Helvetica, sans-serif; color: #222; max-width: 40em; margin: 2em auto;
-       padding: 0 1em; line-height: 1.45; }
-h1 { font-size: 1.4em; }
-dt { font-weight: bold; margin-top: .6em; }
-dd { margin-left: 0; }
-textarea { width: 100%; box-sizing: border-box; font: inherit; }
-button { background: #1f5f9e; color: #fff; border: 0; border-radius: 4px; padding: .7em 1.2em;
-         font-size: 1em; font-weight: bold; cursor: pointer; margin-top: .8em; }
-.done { border-left: 4px solid #1e7e34; padding: .2em 1em; }
-.refused { border-left: 4px solid #c0392b; padding: .2em 1em; }
-.small { color: #555; font-size: .9em; }
-)css";
-
-const char* const kMonths[] = {"enero",      "febrero", "marzo",     "abril",
-                               "mayo",       "junio",   "julio",     "agosto",
-                               "septiembre", "octubre", "noviembre", "diciembre"};
-
-std::string DateEs(Days d) {
-  date::year_month_day ymd{d};
-  return std::to_string(static_cast<unsigned>(ymd.day())) + " de " +
-         kMonths[static_cast<unsigned>(ymd.month()) - 1] + " de " +
-         std::to_string(static_cast<int>(ymd.year()));
-}
-
-// "2 de diciembre de 2026 a las 13:39", local to zone.
-std::string MomentEs(Instant t, const date::time_zone* zone) {
-  std::string minute = FormatLocalMinute(t, zone);  // "2026-12-02 13:39"
-  return DateEs(LocalDate(t, zone)) + " a las " + minute.substr(minute.size() - 5);
-}
-
-std::string DueEs(const Commitment& c, const date::time_zone* zone) {
-  if (!c.due.instant) return DateEs(c.due.date);
-  return MomentEs(*c.due.instant, zone);
-}
-
-HttpResponse Page(int status, std::string_view title, const std::string& body_html) {
-  HttpResponse r;
-  r.status = status;
-  r.content_type = "text/html; charset=utf-8";
-  r.headers.emplace_back("Content-Security-Policy", std::string(kPagePolicy));
-  r.headers.emplace_back("X-Frame-Options", "DENY");
-  r.body =
-      "<!DOCTYPE html>\n<html lang=\"es\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<meta name=\"robots\" content=\"noindex\">\n<title>" +
-      EscapeHtml(title) + " · plazo</title>\n<style>" + std::string(kStyle) +
-      "</style>\n</head>\n<body>\n<main>\n" + body_html + "</main>\n</body>\n</html>\n";
-  return r;
-}
-
 HttpResponse Refusal(int status, std::string_view title, std::string_view why) {
-  return Page(status, title,
-              "<h1>" + EscapeHtml(title) + "</h1>\n<div class=\"refused\"><p>" + EscapeHtml(why) +
-                  "</p></div>\n<p class=\"small\">Si necesita ayuda, responda al último aviso"
-                  " recibido o escriba a la unidad de control de gestión.</p>\n");
+  return HtmlPage(status, "es", title,
+                  "<h1>" + EscapeHtml(title) + "</h1>\n<div class=\"refused\"><p>" +
+                      EscapeHtml(why) +
+                      "</p></div>\n<p class=\"small\">Si necesita ayuda, responda al último aviso"
+                      " recibido o escriba a la unidad de control de gestión.</p>\n");
 }
 
 HttpResponse NotALink() {
@@ -116,7 +61,7 @@ std::string Summary(const Program& p, const Commitment& c, const LinkClaims& cla
   row("Servicio", p.service);
   row("Ministerio", p.ministry);
   row(label, c.text);
-  row("Fecha de vencimiento", DueEs(c, zone));
+  row("Fecha de vencimiento", DueWords(c, zone));
   row("Debe enviar", c.verification);
   row("Aviso enviado a", claims.recipient);
   out += "</dl>\n";
@@ -128,13 +73,13 @@ HttpResponse AlreadyRecorded(const Program& p, const Commitment& c, const LinkCl
   std::string body =
       "<h1>Medios de verificación ya informados</h1>\n<div class=\"done\"><p>Ya "
       "registrado el " +
-      EscapeHtml(MomentEs(a.at, zone)) + " por " + EscapeHtml(a.recipient) + ".</p>";
+      EscapeHtml(MomentWords(a.at, zone)) + " por " + EscapeHtml(a.recipient) + ".</p>";
   if (!a.comment.empty()) body += "<p>Comentario: " + EscapeHtml(a.comment) + "</p>";
   body +=
       "<p>No recibirá más avisos de vencimiento por este compromiso mientras mantenga esta "
       "fecha.</p></div>\n" +
       Summary(p, c, claims, zone);
-  return Page(status, "Ya registrado", body);
+  return HtmlPage(status, "es", "Ya registrado", body);
 }
 
 // The comment as stored: valid UTF-8, no control characters but line
@@ -178,7 +123,7 @@ HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const Daemon
   }
   if (verdict == LinkVerdict::kExpired) {
     return Refusal(410, "Enlace vencido",
-                   "Este enlace venció el " + MomentEs(*claims.expires, zone) +
+                   "Este enlace venció el " + MomentWords(*claims.expires, zone) +
                        ". Use el enlace del aviso más reciente.");
   }
   const Program* p = FindProgram(loaded.config, claims.program);
@@ -190,7 +135,7 @@ HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const Daemon
   if (DueKey(*c) != claims.due) {
     return Refusal(
         410, "La fecha de vencimiento cambió",
-        "La fecha de vencimiento de este compromiso cambió a " + DueEs(*c, zone) +
+        "La fecha de vencimiento de este compromiso cambió a " + DueWords(*c, zone) +
             " después de que se envió este enlace. Use el enlace del aviso más reciente.");
   }
   std::optional<Acknowledgement> active;
@@ -212,10 +157,10 @@ HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const Daemon
                           ? "Este compromiso ya figura como cumplido."
                           : "Los medios de verificación de este compromiso ya figuran como "
                             "enviados el " +
-                                DateEs(*c->submitted) + ".";
-    return Page(200, "Sin acción pendiente",
-                "<h1>Sin acción pendiente</h1>\n<div class=\"done\"><p>" + EscapeHtml(why) +
-                    "</p></div>\n" + Summary(*p, *c, claims, zone));
+                                DateWords(*c->submitted) + ".";
+    return HtmlPage(200, "es", "Sin acción pendiente",
+                    "<h1>Sin acción pendiente</h1>\n<div class=\"done\"><p>" + EscapeHtml(why) +
+                        "</p></div>\n" + Summary(*p, *c, claims, zone));
   }
 
   if (r.method != "POST") {
@@ -232,7 +177,7 @@ HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const Daemon
         std::to_string(kMaxAckComment) +
         "\"></textarea>\n"
         "<button type=\"submit\">Ya envié los medios de verificación</button>\n</form>\n";
-    return Page(200, "Medios de verificación", body);
+    return HtmlPage(200, "es", "Medios de verificación", body);
   }
 
   auto proof = r.form.find("proof");
@@ -286,13 +231,14 @@ HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const Daemon
     }
     state.enqueued(std::move(entries));
   }
-  return Page(200, "Confirmación registrada",
-              "<h1>Confirmación registrada</h1>\n<div class=\"done\"><p>Gracias. Quedó registrado "
-              "el " +
-                  EscapeHtml(MomentEs(a.at, zone)) +
-                  " que ya envió los medios de verificación.</p><p>No recibirá más avisos de "
-                  "vencimiento por este compromiso mientras mantenga esta fecha.</p></div>\n" +
-                  Summary(*p, *c, claims, zone));
+  return HtmlPage(
+      200, "es", "Confirmación registrada",
+      "<h1>Confirmación registrada</h1>\n<div class=\"done\"><p>Gracias. Quedó registrado "
+      "el " +
+          EscapeHtml(MomentWords(a.at, zone)) +
+          " que ya envió los medios de verificación.</p><p>No recibirá más avisos de "
+          "vencimiento por este compromiso mientras mantenga esta fecha.</p></div>\n" +
+          Summary(*p, *c, claims, zone));
 }
 
 HttpResponse CalendarRoute(std::string_view token, const DaemonState& state) {

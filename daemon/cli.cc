@@ -147,6 +147,15 @@ const std::vector<Command>& Commands() {
        {{"config", true}, {"state", true}, {"json", false}, {"all", false}, {"help", false}},
        2,
        RunAck},
+      {"hash-password", "print the bcrypt hash of a password for [http] users_file",
+       "usage: plazod hash-password [--cost N]\n\n"
+       "Reads a password from standard input (without echo at a terminal) and\n"
+       "prints its bcrypt hash. Add it to the file [http] users_file names as a\n"
+       "line NAME:HASH; that user may then log in to the control unit's pages.\n\n"
+       "  --cost N   bcrypt cost, 4 to 31 (default 10: about 50 ms a check)\n",
+       {{"cost", true}, {"help", false}},
+       0,
+       RunHashPassword},
   };
   return commands;
 }
@@ -156,7 +165,7 @@ void PrintHelp(std::ostream& out) {
          "plazo plans and delivers reminders for the commitments of evaluated\n"
          "government programs.\n\ncommands:\n";
   for (const Command& c : Commands()) {
-    out << "  " << c.name << std::string(10 - c.name.size(), ' ') << c.summary << "\n";
+    out << "  " << c.name << std::string(c.name.size() < 15 ? 15 - c.name.size() : 1, ' ') << c.summary << "\n";
   }
   out << "\n  plazod --version | --help | COMMAND --help\n";
 }

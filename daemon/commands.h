@@ -54,6 +54,12 @@ int RunCalendar(const Options& options, std::ostream& out, std::ostream& err);
 // officers' acknowledgements in the ledger, and undoing one.
 int RunAck(const Options& options, std::ostream& out, std::ostream& err);
 
+// plazod hash-password [--cost N]: reads a password from standard input
+// (without echo at a terminal) and prints its bcrypt hash (daemon/web_auth.h)
+// for a line "name:HASH" of [http] users_file. Exit 2 for an empty password
+// or a cost outside 4 to 31.
+int RunHashPassword(const Options& options, std::ostream& out, std::ostream& err);
+
 // Shared by the commands: loads the configuration named by --config, --store
 // and --state, or prints every problem to err and returns false.
 [[nodiscard]] bool LoadForCommand(const Options& options, Config* config, std::ostream& err);

@@ -161,6 +161,7 @@ struct HttpListener::Impl : std::enable_shared_from_this<HttpListener::Impl> {
       if (q != std::string_view::npos) request.query = ParseFormFields(target.substr(q + 1));
       if (req.method() == http::verb::post) request.form = ParseFormFields(req.body());
       Identify(req, &request);
+      request.authorization = std::string(View(req[http::field::authorization]));
       HttpResponse answer;
       try {
         answer = impl->handler(request);

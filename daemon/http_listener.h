@@ -47,6 +47,7 @@ struct HttpRequest {
   bool proxied = false;  // the TCP peer is a loopback proxy that sent X-Forwarded-For
   // True when the TCP peer is a loopback address and the request was not proxied: a local admin.
   bool local = false;
+  std::string authorization;  // the Authorization header, empty when absent
 };
 
 struct HttpResponse {

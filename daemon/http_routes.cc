@@ -1,13 +1,79 @@
 #include "daemon/http_routes.h"
 
+#include <optional>
+#include <unordered_set>
+
+#include <spdlog/spdlog.h>
+
 #include "daemon/ack_pages.h"
 #include "daemon/json_output.h"
 #include "daemon/metrics.h"
+#include "daemon/web_auth.h"
+#include "daemon/web_pages.h"
 #include "ledger/ledger.h"
 #include "notifiers/calendar.h"
+#include "planner/ledger_view.h"
+#include "planner/planner.h"
 #include "planner/status.h"
 
 namespace plazo {
+
+namespace {
+
+// Active acknowledgements that still hold: their part is in the store with
+// the due date and rating acknowledged (an acknowledgement of a moved due
+// date is kept in the ledger but no longer counts).
+size_t AcknowledgementsInForce(const Config& config, const std::vector<Acknowledgement>& acks) {
+  if (acks.empty()) return 0;
+  std::unordered_set<std::string> keys;
+  for (const Acknowledgement& a : acks)
+    keys.insert(AckKey(a.program, a.commitment, a.due, a.status));
+  size_t count = 0;
+  for (const Program& p : config.store.programs) {
+    for (const Commitment& c : p.commitments) {
+      count += keys.count(AckKey(p.id, c.id, DueKey(c), StatusName(c.status)));
+    }
+  }
+  return count;
+}
+
+// Who may see what shows officers' addresses: a logged-in user when there
+// are users, else a local client. nullopt: r may.
+std::optional<HttpResponse> RefuseUnlessAllowed(const HttpRequest& r, const DaemonState& state) {
+  const std::optional<HttpSettings>& http = state.loaded->config.settings.http;
+  if (!http || http->users.empty()) {
+    if (r.local) return std::nullopt;
+    return HttpResponse{
+        403,
+        "text/plain; charset=utf-8",
+        "served to local clients only; set [http] users_file to log in from elsewhere\n",
+        {}};
+  }
+  WebAuth::Result result;
+  if (state.auth != nullptr)
+    result = state.auth->Check(http->users, r.authorization, r.client, state.now);
+  switch (result.verdict) {
+    case WebAuth::Verdict::kOk:
+      return std::nullopt;
+    case WebAuth::Verdict::kLimited:
+      spdlog::warn("web login refused from {}: too many failures", r.client);
+      return HttpResponse{429,
+                          "text/plain; charset=utf-8",
+                          "too many failed logins; try again later\n",
+                          {{"Retry-After", std::to_string(result.retry_after)}}};
+    case WebAuth::Verdict::kWrong:
+      spdlog::warn("web login failed from {}", r.client);
+      [[fallthrough]];
+    case WebAuth::Verdict::kMissing:
+      break;
+  }
+  return HttpResponse{401,
+                      "text/plain; charset=utf-8",
+                      "log in with a user of [http] users_file\n",
+                      {{"WWW-Authenticate", "Basic realm=\"plazo\", charset=\"UTF-8\""}}};
+}
+
+}  // namespace
 
 HttpResponse Route(const HttpRequest& r, const DaemonState& state) {
   const Config& config = state.loaded->config;
@@ -17,10 +83,11 @@ HttpResponse Route(const HttpRequest& r, const DaemonState& state) {
   if (r.method == "POST") {
     return {405, "text/plain; charset=utf-8", "only GET and HEAD here\n", {{"Allow", "GET, HEAD"}}};
   }
-  if (path.substr(0, kCalendar.size()) == kCalendar && path.size() > kCalendar.size() + kIcs.size() &&
+  if (path.substr(0, kCalendar.size()) == kCalendar &&
+      path.size() > kCalendar.size() + kIcs.size() &&
       path.substr(path.size() - kIcs.size()) == kIcs) {
-    return CalendarRoute(path.substr(kCalendar.size(), path.size() - kCalendar.size() - kIcs.size()),
-                         state);
+    return CalendarRoute(
+        path.substr(kCalendar.size(), path.size() - kCalendar.size() - kIcs.size()), state);
   }
   // Healthy while it delivers, also on a last good configuration; the
   // detail line tells a prober (and an admin) what is not as on disk.
@@ -40,7 +107,8 @@ HttpResponse Route(const HttpRequest& r, const DaemonState& state) {
       m.outbox_given_up = counts.given_up;
     }
     std::vector<Acknowledgement> acks;
-    if (state.ledger->Acks(false, &acks, &error)) m.acknowledged_parts = acks.size();
+    if (state.ledger->Acks(false, &acks, &error))
+      m.acknowledged_parts = AcknowledgementsInForce(config, acks);
     m.delivery = state.delivery;
     m.last_reload_ok = state.config_problem.empty();
     m.last_good = state.last_good;
@@ -48,27 +116,36 @@ HttpResponse Route(const HttpRequest& r, const DaemonState& state) {
     m.config_errors = state.config_errors;
     return {200, "text/plain; version=0.0.4; charset=utf-8", PrometheusText(m), {}};
   }
+  if (r.path == "/api/v1/status" || r.path == "/calendar.ics") {
+    if (auto refusal = RefuseUnlessAllowed(r, state)) return *refusal;
+  }
   if (r.path == "/api/v1/status") {
     DeliveryReport report;
     std::string error;
     if (!state.ledger->Report(&report, &error)) {
       return {503, "text/plain; charset=utf-8", error + "\n", {}};
     }
-    return {200, "application/json",
-            StatusJson(ComputeStatus(config, state.now), report, config.settings.zone), {}};
+    return {200,
+            "application/json",
+            StatusJson(ComputeStatus(config, state.now), report, config.settings.zone),
+            {}};
   }
   if (r.path == "/calendar.ics") {
-    // Everyone's deadlines and addresses: for the admin on this machine
-    // only. Officers subscribe to /calendar/<token>.ics from their e-mails.
-    if (!r.local) {
-      return {403, "text/plain; charset=utf-8",
-              "/calendar.ics is served to local clients only; use the link in your e-mails\n", {}};
-    }
+    // Everyone's deadlines and addresses (allowed above). Officers
+    // subscribe to /calendar/<token>.ics from their e-mails.
     CalendarOptions options;
     auto owner = r.query.find("owner");
     if (owner != r.query.end()) options.owner = owner->second;
     options.stamp = state.now;
     return {200, "text/calendar; charset=utf-8", RenderCalendar(config, options), {}};
+  }
+  constexpr std::string_view kPrograms = "/programs/";
+  if (r.path == "/" || r.path == "/deliveries" ||
+      (path.substr(0, kPrograms.size()) == kPrograms && path.size() > kPrograms.size())) {
+    if (auto refusal = RefuseUnlessAllowed(r, state)) return *refusal;
+    if (r.path == "/") return SummaryPage(r, state);
+    if (r.path == "/deliveries") return DeliveriesPage(state);
+    return ProgramPage(path.substr(kPrograms.size()), state);
   }
   return {404, "text/plain; charset=utf-8", "not found\n", {}};
 }

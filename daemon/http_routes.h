@@ -18,6 +18,7 @@
 namespace plazo {
 
 class Ledger;
+class WebAuth;
 
 // What the routes read of the running daemon.
 struct DaemonState {
@@ -34,11 +35,16 @@ struct DaemonState {
   // Hands outbox entries a route stored (an acknowledgement's webhooks) to
   // the sender; unset in tests that do not send.
   std::function<void(std::vector<OutboxEntry>)> enqueued;
+  // Checks the web users' logins ([http] users_file); unset: no one logs in.
+  WebAuth* auth = nullptr;
 };
 
 // The answer to r: 200 with the resource, 404 for any other path, 405 for
-// a POST anywhere but /ack/, 403 for /calendar.ics from a client that is
-// not local, 503 when the ledger cannot be read for /api/v1/status.
+// a POST anywhere but /ack/, 503 when the ledger cannot be read for
+// /api/v1/status. /api/v1/status and /calendar.ics show officers'
+// addresses: with [http] users_file they need a user (401 with
+// WWW-Authenticate, 429 with Retry-After past the failure limits), without
+// it they answer local clients only (403).
 HttpResponse Route(const HttpRequest& r, const DaemonState& state);
 
 }  // namespace plazo

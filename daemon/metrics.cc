@@ -63,7 +63,7 @@ std::string PrometheusText(const DaemonMetrics& m) {
   Metric(out, "plazo_overdue_parts", "gauge", "Commitment parts past their due date and not cumplido.");
   Value(out, "plazo_overdue_parts", "", static_cast<double>(m.overdue_parts));
   Metric(out, "plazo_acknowledged_parts", "gauge",
-         "Commitment parts whose officer said the evidence is sent (active acknowledgements).");
+         "Commitment parts whose officer said the evidence for the current due date is sent.");
   Value(out, "plazo_acknowledged_parts", "", static_cast<double>(m.acknowledged_parts));
   Metric(out, "plazo_outbox_pending", "gauge", "Notifications in the outbox waiting to be delivered.");
   Value(out, "plazo_outbox_pending", "", static_cast<double>(m.outbox_pending));

@@ -14,7 +14,7 @@ namespace plazo {
 struct DaemonMetrics {
   size_t open_parts = 0;
   size_t overdue_parts = 0;
-  size_t acknowledged_parts = 0;  // due dates an officer acknowledged
+  size_t acknowledged_parts = 0;  // parts whose current due date an officer acknowledged
   int64_t outbox_pending = 0;
   int64_t outbox_given_up = 0;  // in the ledger, over all runs
   OutboxSenderStats delivery;   // since this start

@@ -20,6 +20,7 @@
 #include "daemon/state_lock.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/wall_timer.h"
+#include "daemon/web_auth.h"
 #include "dispatch/attempt_writer.h"
 #include "dispatch/channels.h"
 #include "dispatch/dispatcher.h"
@@ -114,8 +115,8 @@ class Service {
     StartWatchdog();
     CheckLedgerFile();
     spdlog::info("plazod started: {} programs, {} open parts, {} pending, store {}, ledger {}",
-                 config_.current().config.store.programs.size(), config_.current().open_parts, sender_->queued(),
-                 s.store, ledger_->path());
+                 config_.current().config.store.programs.size(), config_.current().open_parts,
+                 sender_->queued(), s.store, ledger_->path());
     Tick();
     notify_.Ready(StatusLine());
     io_.run();
@@ -126,7 +127,8 @@ class Service {
 
  private:
   void Tick() {
-    TickReport report = dispatcher_->Tick(*config_.current().planner, *config_.current().composer, Now());
+    TickReport report =
+        dispatcher_->Tick(*config_.current().planner, *config_.current().composer, Now());
     next_ = report.next;
     timer_.ArmAt(next_, [this](WallTimer::Wake wake) {
       if (wake == WallTimer::Wake::kClockChanged) {
@@ -180,7 +182,8 @@ class Service {
           std::string why = changed.size() == 1 ? *changed.begin() + " changed"
                                                 : std::to_string(changed.size()) + " files changed";
           std::vector<std::string> paths(changed.begin(), changed.end());
-          std::vector<std::string> store_files = StoreFilesAmong(paths, config_.current().config.settings);
+          std::vector<std::string> store_files =
+              StoreFilesAmong(paths, config_.current().config.settings);
           Reload(why, store_files.size() == paths.size() ? &store_files : nullptr);
         });
     if (!watcher_->error().empty()) {
@@ -202,15 +205,17 @@ class Service {
     if (!s.http) return true;
     std::string error;
     auto handler = [this](const HttpRequest& r) {
-      DaemonState state{&config_.current(),
-                        ledger_.get(),
-                        sender_->stats(),
-                        config_.Problem(),
-                        config_.errors(),
-                        config_.on_last_good(),
-                        last_reload_at_,
-                        Now(),
-                        [this](std::vector<OutboxEntry> entries) { sender_->Add(std::move(entries)); }};
+      DaemonState state{
+          &config_.current(),
+          ledger_.get(),
+          sender_->stats(),
+          config_.Problem(),
+          config_.errors(),
+          config_.on_last_good(),
+          last_reload_at_,
+          Now(),
+          [this](std::vector<OutboxEntry> entries) { sender_->Add(std::move(entries)); },
+          &web_auth_};
       return Route(r, state);
     };
     http_ = HttpListener::Start(io_, s.http->host, s.http->port, handler, &error);
@@ -218,8 +223,16 @@ class Service {
       spdlog::error("{}", error);
       return false;
     }
-    spdlog::info("serving /healthz, /metrics, /api/v1/status, /ack/, /calendar/ on {}:{}",
-                 s.http->host, http_->port());
+    spdlog::info(
+        "serving /healthz, /metrics, /api/v1/status, /ack/, /calendar/ and the control unit's "
+        "pages on {}:{}",
+        s.http->host, http_->port());
+    if (s.http->users.empty()) {
+      spdlog::info("[http] has no users_file: the control unit's pages answer local clients only");
+    } else {
+      spdlog::info("[http] users_file {}: {} user(s) may log in", s.http->users_file,
+                   s.http->users.size());
+    }
     if (s.http->public_url.empty()) {
       spdlog::info("[http] has no public_url: e-mails carry no links");
     } else {
@@ -273,9 +286,10 @@ class Service {
         return;
       }
       ledger_lost_ = true;
-      spdlog::error("{}: the ledger was deleted or replaced while plazod ran; stopping to "
-                    "restore it and start again on it",
-                    ledger_->path());
+      spdlog::error(
+          "{}: the ledger was deleted or replaced while plazod ran; stopping to "
+          "restore it and start again on it",
+          ledger_->path());
       notify_.Status("ledger " + ledger_->path() + " deleted or replaced; restarting");
       Stop();
     });
@@ -287,8 +301,7 @@ class Service {
   int RestoreLedger() {
     std::string error;
     if (ledger_->RestoreFile(&error)) {
-      spdlog::error("{}: restored from the open database; exiting for a restart",
-                    ledger_->path());
+      spdlog::error("{}: restored from the open database; exiting for a restart", ledger_->path());
     } else {
       spdlog::error("{}; exiting for a restart", error);
     }
@@ -337,7 +350,7 @@ class Service {
   bool ledger_lost_ = false;
   SystemdNotifier notify_;
   std::unique_ptr<StateLock> lock_;  // first taken, last released
-  Channels channels_;  // before the sender, which holds its transports
+  Channels channels_;                // before the sender, which holds its transports
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<AttemptWriter> writer_;  // before the sender, which uses it
   std::unique_ptr<OutboxSender> sender_;
@@ -346,6 +359,7 @@ class Service {
   std::optional<Instant> next_;
   Instant last_reload_at_{};
   std::unique_ptr<HttpListener> http_;
+  WebAuth web_auth_;  // remembers verified logins and failures across requests
 };
 
 }  // namespace

@@ -142,6 +142,18 @@ std::string LedgerPath(const std::string& state_dir);
 // Deliveries that did not (yet) go through, for `plazod status` and the
 // HTTP status endpoint (SPEC 6: given-up deliveries are listed), and the
 // officers' answers.
+// One delivery of a program's part as the control unit's pages show it: the
+// stage's record and where its message stands.
+struct PartDelivery {
+  DeliveryRecord record;
+  std::string channel;      // "email" or "webhook"; empty for a skipped stage
+  std::string destination;
+  std::string entry_state;  // the outbox entry's: pending, sent, given_up; empty when none
+  int attempts = 0;
+  std::optional<Instant> sent_at;
+  std::string last_error;
+};
+
 struct DeliveryReport {
   int64_t sent = 0;
   int64_t pending = 0;
@@ -312,6 +324,11 @@ class Ledger {
   // Fills *out from the outbox (counts, failing and given-up entries, the
   // failing ones without their payloads) and the active acknowledgements.
   [[nodiscard]] bool Report(DeliveryReport* out, std::string* error);
+
+  // Replaces *out with every delivery of program's parts (keys made by
+  // DeliveryKey), newest planned first, each with its outbox entry.
+  [[nodiscard]] bool DeliveriesOfProgram(std::string_view program, std::vector<PartDelivery>* out,
+                                         std::string* error);
 
   // --- Acknowledgements (ledger/acks.cc) ---
 

@@ -300,6 +300,35 @@ bool Ledger::GivenUp(std::vector<OutboxEntry>* out, std::string* error) {
   return true;
 }
 
+bool Ledger::DeliveriesOfProgram(std::string_view program, std::vector<PartDelivery>* out, std::string* error) {
+  out->clear();
+  // Keys are "program/...": every key from "program/" up to "program0",
+  // '0' being the byte after '/'.
+  std::string first = std::string(program) + "/", past = std::string(program) + "0";
+  Query q = statements_->Use(kSelectDeliveriesIn);
+  q.Text(first).Text(past);
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    PartDelivery d;
+    d.record.key = q.ColumnBytes(0);
+    d.record.state = ParseDeliveryState(q.ColumnBytes(1)).value_or(DeliveryState::kPending);
+    d.record.planned_at = q.ColumnTime(2);
+    d.record.recorded_at = q.ColumnTime(3);
+    d.channel = q.ColumnBytes(4);
+    d.destination = q.ColumnBytes(5);
+    d.entry_state = q.ColumnBytes(6);
+    d.attempts = static_cast<int>(q.ColumnInt(7));
+    if (q.ColumnInt(8) != 0) d.sent_at = q.ColumnTime(8);
+    d.last_error = q.ColumnBytes(9);
+    out->push_back(std::move(d));
+  }
+  if (rc != SQLITE_DONE) {
+    *error = Failure("cannot read the deliveries of " + std::string(program));
+    return false;
+  }
+  return true;
+}
+
 bool Ledger::Report(DeliveryReport* out, std::string* error) {
   *out = DeliveryReport{};
   LedgerCounts counts;

@@ -67,6 +67,11 @@ constexpr std::array<const char*, LedgerStatements::kCount> kSqlText = {
     PLAZO_ACK_COLUMNS "WHERE ?1 OR revoked_at IS NULL ORDER BY at, id",
     "UPDATE acks SET revoked_at = ?3 WHERE program = ?1 AND commitment = ?2 AND revoked_at IS NULL",
     "SELECT max(created_at) FROM outbox WHERE destination = ?1 AND channel = 'email'",
+    "SELECT d.key, d.state, d.planned_at, d.recorded_at, coalesce(o.channel, ''),"
+    " coalesce(o.destination, ''), coalesce(o.state, ''), coalesce(o.attempts, 0),"
+    " coalesce(o.sent_at, 0), coalesce(o.last_error, '')"
+    " FROM deliveries d LEFT JOIN outbox o ON o.notification_id = d.notification_id"
+    " WHERE d.key >= ?1 AND d.key < ?2 ORDER BY d.planned_at DESC, d.key",
 };
 
 #undef PLAZO_ADVANCES

@@ -56,6 +56,10 @@ class LedgerStatements {
     kSelectAcks,          // ?1 1: revoked ones too -> ack columns
     kRevokeAcks,          // ?1 program, ?2 commitment, ?3 now
     kSelectLastEmailTo,   // ?1 destination -> max created_at of its e-mails
+    kSelectDeliveriesIn,  // ?1 first key, ?2 key past the last -> key, state,
+                          // planned_at, recorded_at, and of its entry (or
+                          // empty) channel, destination, state, attempts,
+                          // sent_at, last_error; newest planned first
     kCount,
   };
 

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libtomlplusplus-dev libhowardhinnant-date-dev tzdata
   catch2 libboost1.81-dev libboost-json1.81-dev libcurl4-openssl-dev libspdlog-dev
-  libsqlite3-dev libssl-dev
+  libsqlite3-dev libssl-dev libcrypt-dev
   clang libclang-rt-14-dev
   python3 systemd
   python3-aiosmtpd openssl   # delivery tests: SMTP peer, test CA made at test time

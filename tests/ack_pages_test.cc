@@ -3,13 +3,11 @@
 // records, and every refusal.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-
 #include "daemon/ack_pages.h"
 #include "daemon/http_routes.h"
 #include "ledger/ledger.h"
 #include "planner/planner.h"
-#include "tests/test_util.h"
+#include "tests/example_daemon.h"
 
 namespace plazo {
 namespace {
@@ -20,31 +18,8 @@ Instant T(int64_t s) { return Instant(std::chrono::seconds(s)); }
 
 const Instant kNow = T(1'764'000'000);  // 2025-11-24, before c1-p2 is due (2025-12-31)
 
-struct Site {
-  Site() {
-    std::ifstream in(std::string(PLAZO_EXAMPLES) + "/plazod.toml");
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    text.replace(text.find("/var/lib/plazo"), 14, (dir.path / "state").string());
-    text.replace(text.find("secrets/"), 8, std::string(PLAZO_EXAMPLES) + "/secrets/");
-    text += "\n[http]\nlisten = \"127.0.0.1:0\"\npublic_url = \"https://plazo.example.gob.cl\"\n";
-    std::filesystem::create_directory(dir.path / "state");  // as plazod run makes it
-    ConfigSource source;
-    source.settings_path = dir.Write("plazod.toml", text);
-    source.store_dir = std::string(PLAZO_EXAMPLES) + "/store";
-    Diagnostics diags;
-    loaded = LoadConfiguration(source, {}, 0, &diags);
-    INFO(diags.ToString());
-    REQUIRE(loaded);
-    std::string error;
-    ledger = Ledger::Open(LedgerPath((dir.path / "state").string()), &error);
-    REQUIRE(ledger);
-    state.loaded = loaded.get();
-    state.ledger = ledger.get();
-    state.now = kNow;
-    state.enqueued = [this](std::vector<OutboxEntry> entries) {
-      for (auto& e : entries) enqueued.push_back(e);
-    };
-  }
+struct Site : testing::ExampleDaemon {
+  Site() : ExampleDaemon("public_url = \"https://plazo.example.gob.cl\"\n", kNow) {}
 
   // A link to c1-p2 for its owner, issued now, valid 10 days.
   std::string Token(std::string due = "") const {
@@ -61,15 +36,6 @@ struct Site {
     c.issued = kNow;
     c.expires = kNow + hours(240);
     return loaded->link_keys->Sign(c);
-  }
-
-  HttpResponse Get(const std::string& path, bool local = false) {
-    HttpRequest r;
-    r.method = "GET";
-    r.path = path;
-    r.client = "192.0.2.7";
-    r.local = local;
-    return Route(r, state);
   }
 
   HttpResponse Post(const std::string& token, std::map<std::string, std::string> form) {
@@ -98,12 +64,6 @@ struct Site {
     at += marker.size();
     return page.substr(at, page.find('"', at) - at);
   }
-
-  testing::TempDir dir;
-  std::shared_ptr<LoadedConfig> loaded;
-  std::unique_ptr<Ledger> ledger;
-  DaemonState state;
-  std::vector<OutboxEntry> enqueued;
 };
 
 TEST_CASE("GET /ack/ shows the part and a form, and changes nothing") {
@@ -138,11 +98,22 @@ TEST_CASE("POST /ack/ records one acknowledgement with its webhook; a second say
   CHECK(site.enqueued[0].payload.find("\"comment\":\"por correo\"") != std::string::npos);
 
   CHECK(site.Get("/ack/" + token).body.find("Ya registrado") != std::string::npos);
+  CHECK(site.Get("/metrics").body.find("\nplazo_acknowledged_parts 1\n") != std::string::npos);
   HttpResponse again = site.Post(token, {{"proof", site.loaded->link_keys->FormProof(token)}});
   CHECK(again.status == 200);
   CHECK(again.body.find("Ya registrado") != std::string::npos);
   CHECK(site.Acks().size() == 1);
   CHECK(site.enqueued.size() == 1);
+
+  // An acknowledgement of a due date the part no longer has stays in the
+  // ledger but is not counted.
+  Acknowledgement stale = acks[0];
+  stale.due = "2024-01-01";
+  std::optional<Acknowledgement> existing;
+  std::string error;
+  REQUIRE(site.ledger->Acknowledge(stale, {}, kNow, &existing, &error));
+  CHECK(site.Acks().size() == 2);
+  CHECK(site.Get("/metrics").body.find("\nplazo_acknowledged_parts 1\n") != std::string::npos);
 }
 
 TEST_CASE("refused links and forms change nothing") {

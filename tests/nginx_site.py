@@ -11,6 +11,7 @@ own text with only paths and ports replaced.
 
     python3 nginx_site.py PLAZOD REPO_DIR
 """
+import base64
 import email
 import email.policy
 import glob
@@ -63,7 +64,13 @@ class NginxSiteTest(unittest.TestCase):
         self.plain_port = free_port()
         self.d = Daemon(self.receiver.port, 'before = ["3s"]\noverdue_max = 0',
                         extra_settings=f'[http]\nlisten = "127.0.0.1:{self.http_port}"\n'
+                                       f'users_file = "users"\n'
                                        f'public_url = "https://plazo.example.gob.cl"\n')
+        # A control unit user "jefatura" with password "clave-de-prueba" (bcrypt, cost 4).
+        hashed = subprocess.run([daemon_e2e.PLAZOD, "hash-password", "--cost", "4"], input="clave-de-prueba\n",
+                                capture_output=True, text=True, check=True).stdout.strip()
+        with open(os.path.join(self.d.dir, "users"), "w") as f:
+            f.write(f"jefatura:{hashed}\n")
         self.nginx_dir = tempfile.mkdtemp(prefix="plazo-nginx-")
         self.start_nginx()
 
@@ -93,7 +100,8 @@ class NginxSiteTest(unittest.TestCase):
                 .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{self.tls_port} ssl http2;")
                 .replace("listen [::]:443 ssl http2;", "")
                 .replace("listen 80;", f"listen 127.0.0.1:{self.plain_port};")
-                .replace("listen [::]:80;", ""))
+                .replace("listen [::]:80;", "")
+                .replace("allow 10.0.0.0/8;", "allow 127.0.0.7;"))
         self.assertNotIn("9464", site)
         with open(f"{n}/site.conf", "w") as f:
             f.write(site)
@@ -107,7 +115,7 @@ class NginxSiteTest(unittest.TestCase):
         subprocess.run(["nginx", "-t", "-p", n, "-c", self.conf], check=True, capture_output=True)
         subprocess.run(["nginx", "-p", n, "-c", self.conf], check=True)
 
-    def request(self, method, path, body=None, source="127.0.0.1"):
+    def request(self, method, path, body=None, source="127.0.0.1", auth=None):
         context = ssl.create_default_context(cafile=os.path.join(self.nginx_dir, "cert.pem"))
         context.check_hostname = False
         c = http.client.HTTPSConnection("127.0.0.1", self.tls_port, timeout=10, context=context,
@@ -115,6 +123,8 @@ class NginxSiteTest(unittest.TestCase):
         headers = {"Host": "plazo.example.gob.cl"}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if auth is not None:
+            headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
         c.request(method, path, body=body, headers=headers)
         r = c.getresponse()
         out = r.status, r.read().decode()
@@ -156,6 +166,25 @@ class NginxSiteTest(unittest.TestCase):
         status, page = self.request("GET", "/ack/" + token[:-3] + "abc")
         self.assertEqual(status, 404)
         self.assertIn("Enlace no válido", page)
+
+        # The control unit's pages: from its network only (here 127.0.0.7),
+        # then with a user of users_file.
+        self.assertEqual(self.request("GET", "/")[0], 403)
+        self.assertEqual(self.request("GET", "/programs/p-a")[0], 403)
+        status, page = self.request("GET", "/", source="127.0.0.7")
+        self.assertEqual(status, 401, page)
+        status, page = self.request("GET", "/", source="127.0.0.7", auth="jefatura:otra")
+        self.assertEqual(status, 401, page)
+        status, page = self.request("GET", "/?state=acknowledged", source="127.0.0.7",
+                                    auth="jefatura:clave-de-prueba")
+        self.assertEqual(status, 200, page)
+        self.assertIn("Seguimiento de compromisos", page)
+        self.assertIn('href="/programs/p-a"', page)
+        status, page = self.request("GET", "/programs/p-a", source="127.0.0.7", auth="jefatura:clave-de-prueba")
+        self.assertEqual(status, 200, page)
+        self.assertIn("por correo", page)  # the acknowledgement's comment
+        self.assertIn("web login failed from 127.0.0.7", self.d.log_text())
+        self.assertNotIn("clave-de-prueba", self.d.log_text())
 
         # No token in either log.
         with open(os.path.join(self.nginx_dir, "plazo.access.log")) as f:
