@@ -73,4 +73,11 @@ Instant DueInstant(const Due& due, const date::time_zone* zone) {
   return StartOfDay(due.date + date::days(1), zone);
 }
 
+std::optional<Snooze> SnoozeOf(const Program& p, const Commitment& c) {
+  if (!p.snooze.until && !c.snooze.until) return std::nullopt;
+  if (!p.snooze.until) return c.snooze;
+  if (!c.snooze.until) return p.snooze;
+  return *c.snooze.until >= *p.snooze.until ? c.snooze : p.snooze;
+}
+
 }  // namespace plazo

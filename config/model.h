@@ -160,6 +160,13 @@ struct Settings {
   const Schedule* FindSchedule(std::string_view name) const;
 };
 
+// An admin's pause of reminders (snooze_until, snooze_reason on a part or
+// its program): no reminder before the day `until`.
+struct Snooze {
+  std::optional<Days> until;
+  std::string reason;
+};
+
 // One commitment part (SPEC 3.2 [[commitment]]).
 struct Commitment {
   std::string id;  // c<number> or c<number>-p<part>
@@ -180,6 +187,7 @@ struct Commitment {
   std::optional<Days> submitted;
   std::vector<std::string> owners;  // empty: the program's owners
   std::string schedule;             // empty: the program's schedule
+  Snooze snooze;
   SourcePos pos;
 
   // Open parts still need evidence: not rated cumplido and nothing submitted.
@@ -197,6 +205,7 @@ struct Program {
   std::optional<Status> rating;
   std::string observation;
   std::string schedule;  // empty: [daemon] schedule
+  Snooze snooze;  // for every part; a part's own later snooze wins
   std::vector<std::string> owners;
   std::vector<std::string> webhooks;
   std::vector<Commitment> commitments;
@@ -211,6 +220,10 @@ struct Store {
   // Parts still open (Commitment::IsOpen).
   size_t OpenCount() const;
 };
+
+// The snooze in force for part c of program p: the later of the part's and
+// the program's; nullopt when neither is set.
+std::optional<Snooze> SnoozeOf(const Program& p, const Commitment& c);
 
 // A validated settings file together with the store it names. Immutable once
 // built; the daemon swaps whole Config objects on reload.

@@ -51,6 +51,17 @@ std::optional<Status> ReadStatus(TableReader& r, std::string_view key) {
   return std::nullopt;
 }
 
+// snooze_until (a date) and snooze_reason, which needs it.
+void ReadSnooze(TableReader& r, Snooze& s) {
+  if (auto v = r.Date("snooze_until")) s.until = *v;
+  if (auto v = r.String("snooze_reason")) {
+    s.reason = std::move(*v);
+    if (!r.Get("snooze_until")) {
+      r.diags().Add(r.Pos("snooze_reason"), "snooze_reason needs a snooze_until date");
+    }
+  }
+}
+
 void ReadProgram(TableReader& r, const Settings& settings, Program& p) {
   p.pos = r.Pos();
   if (r.Require("id")) {
@@ -89,6 +100,7 @@ void ReadProgram(TableReader& r, const Settings& settings, Program& p) {
     }
     p.webhooks = std::move(*v);
   }
+  ReadSnooze(r, p.snooze);
   r.Finish();
 }
 
@@ -137,6 +149,7 @@ void ReadCommitment(TableReader& r, const Settings& settings, Commitment& c) {
     CheckSchedule(r, *v, settings);
     c.schedule = std::move(*v);
   }
+  ReadSnooze(r, c.snooze);
   r.Finish();
 }
 

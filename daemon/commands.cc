@@ -44,6 +44,10 @@ void PrintGroup(std::ostream& out, const char* title, const std::vector<StatusIt
     if (!c.previous_due.empty()) {
       status += " (rescheduled from " + FormatIsoDate(c.previous_due.back()) + ")";
     }
+    if (std::optional<Snooze> s = SnoozeOf(*i.program, c)) {
+      status += " (snoozed until " + FormatIsoDate(*s->until) +
+                (s->reason.empty() ? "" : ": " + s->reason) + ")";
+    }
     // When an officer said the evidence is sent; by whom is in --json.
     const Acknowledgement* a = AckOf(i, acks);
     std::string acked = a != nullptr ? FormatLocalMinute(a->at, zone) : "-";

@@ -29,6 +29,9 @@ boost::json::object ItemJson(const StatusItem& item, const std::vector<Acknowled
     o["acknowledged"] = {{"by", a->recipient}, {"at", FormatRfc3339(a->at, zone)},
                          {"comment", a->comment}};
   }
+  if (std::optional<Snooze> s = SnoozeOf(*item.program, c)) {
+    o["snooze"] = {{"until", FormatIsoDate(*s->until)}, {"reason", s->reason}};
+  }
   return o;
 }
 

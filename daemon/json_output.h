@@ -18,7 +18,8 @@ namespace plazo {
 // evidence was submitted, and "previous_due" (the earlier due dates, oldest
 // first) when the part was rescheduled, and "acknowledged": {"by", "at",
 // "comment"} when an officer acknowledged its due date (problems'
-// acknowledged, matched by AckKey). "deliveries" holds sent and pending
+// acknowledged, matched by AckKey), and "snooze": {"until", "reason"} when
+// the part or its program is snoozed (SnoozeOf). "deliveries" holds sent and pending
 // counts and the failing and given_up lists ({"id", "channel", "destination",
 // "kind", "attempts", "since", "last_error"}).
 // The active acknowledgement of item's due date among acks, or nullptr.

@@ -24,7 +24,7 @@ struct Words {
       status, due, days, owners, open, overdue, due_soon, later, fulfilled, acknowledged, any,
       filter, csv, next, when, kind, destination, items, none_next, parts, no_parts, earlier,
       late_by, left, ack_by, sent, failing, given_up, pending, skipped, attempts, since, last_error,
-      no_problems, deliveries, not_found, ledger_down, rating;
+      no_problems, deliveries, not_found, ledger_down, rating, snoozed_until;
 };
 
 constexpr Words kEs{"es",
@@ -57,8 +57,8 @@ constexpr Words kEs{"es",
                     "Compromisos de la vista",
                     "Ningún compromiso coincide con el filtro.",
                     "antes",
-                    "atrasado",
-                    "quedan",
+                    "días de atraso",
+                    "días",
                     "por",
                     "enviado",
                     "fallando",
@@ -72,7 +72,8 @@ constexpr Words kEs{"es",
                     "Avisos",
                     "Programa no encontrado",
                     "No se pudo leer el registro de entregas",
-                    "Calificación"};
+                    "Calificación",
+                    "sin avisos hasta el"};
 
 constexpr Words kEn{"en",
                     "Commitment follow-up",
@@ -104,8 +105,8 @@ constexpr Words kEn{"en",
                     "Commitments in this view",
                     "No commitment matches the filter.",
                     "earlier",
-                    "late",
-                    "left",
+                    "days late",
+                    "days left",
                     "by",
                     "sent",
                     "failing",
@@ -119,7 +120,8 @@ constexpr Words kEn{"en",
                     "Reminders",
                     "Program not found",
                     "The delivery ledger cannot be read",
-                    "Rating"};
+                    "Rating",
+                    "no reminders until"};
 
 constexpr std::string_view kTableStyle = R"css(
 body { max-width: 78em; }
@@ -144,10 +146,31 @@ const Words& WordsFor(const DaemonState& state) {
 
 std::string H(std::string_view text) { return EscapeHtml(text); }
 
-std::string StatusWords(Status s) {
-  std::string name(StatusName(s));
-  std::replace(name.begin(), name.end(), '_', ' ');
-  return name;
+std::string_view StatusWords(Status s, std::string_view lang) {
+  bool en = lang == "en";
+  switch (s) {
+    case Status::kPendiente:
+      return en ? "pending" : "pendiente";
+    case Status::kEnEvaluacion:
+      return en ? "under evaluation" : "en evaluación";
+    case Status::kParcialmenteCumplido:
+      return en ? "partly fulfilled" : "parcialmente cumplido";
+    case Status::kNoCumplido:
+      return en ? "not fulfilled" : "no cumplido";
+    case Status::kCumplido:
+      return en ? "fulfilled" : "cumplido";
+  }
+  return StatusName(s);
+}
+
+// A notification's kind (reminder, due, overdue, escalation) in words.
+std::string_view KindWords(std::string_view kind, std::string_view lang) {
+  if (lang == "en") return kind;
+  if (kind == "reminder") return "recordatorio";
+  if (kind == "due") return "vence hoy";
+  if (kind == "overdue") return "vencido";
+  if (kind == "escalation") return "escalamiento";
+  return kind;
 }
 
 const std::vector<std::string>& OwnersOf(const Program& p, const Commitment& c) {
@@ -158,6 +181,16 @@ std::string Join(const std::vector<std::string>& list, std::string_view sep) {
   std::string out;
   for (const std::string& s : list) out += (out.empty() ? "" : std::string(sep)) + s;
   return out;
+}
+
+// "sin avisos hasta el 1 de marzo de 2026: reason" when the part is snoozed.
+std::string SnoozeWords(const Words& w, const Program& p, const Commitment& c) {
+  std::optional<Snooze> s = SnoozeOf(p, c);
+  if (!s) return "";
+  return "<br><span class=\"small\">" +
+         EscapeHtml(std::string(w.snoozed_until) + " " + DateWords(*s->until, w.lang) +
+                    (s->reason.empty() ? "" : ": " + s->reason)) +
+         "</span>";
 }
 
 std::string PartLabel(const Commitment& c) {
@@ -242,7 +275,8 @@ std::string DaysWords(const Words& w, const Row& row) {
   int d = row.item->days_left;
   if (row.state == "fulfilled") return "";
   if (d < 0) return "<span class=\"late\">" + std::to_string(-d) + " " + H(w.late_by) + "</span>";
-  return std::to_string(d) + " " + H(w.left);
+  if (w.lang == "en") return std::to_string(d) + " " + H(w.left);
+  return "quedan " + std::to_string(d) + " " + H(w.left);
 }
 
 // A CSV field (RFC 4180). Text is defused for spreadsheets: a leading
@@ -293,8 +327,8 @@ HttpResponse Csv(const std::vector<const Row*>& rows, const DaemonState& state) 
 }
 
 std::string Select(std::string_view name, std::string_view label,
-                   const std::set<std::string>& options, const std::string& chosen, const Words& w,
-                   const std::map<std::string, std::string_view>& shown = {}) {
+                   const std::vector<std::string>& options, const std::string& chosen,
+                   const Words& w, const std::map<std::string, std::string_view>& shown = {}) {
   std::string id = "f-" + std::string(name);
   std::string out = "<label for=\"" + id + "\">" + H(label) + "</label><select id=\"" + id +
                     "\" name=\"" + std::string(name) + "\"><option value=\"\">" + H(w.any) +
@@ -361,9 +395,12 @@ HttpResponse SummaryPage(const HttpRequest& r, const DaemonState& state) {
 
   std::string body = Nav(w) + "<h1>" + H(w.title) + "</h1>\n";
   body += "<form class=\"filters\" method=\"get\" action=\"/\">\n";
-  body += Select("ministry", w.ministry, ministries, f.ministry, w);
-  body += Select("service", w.service, services, f.service, w);
-  body += Select("owner", w.owners, owners, f.owner, w);
+  auto list = [](const std::set<std::string>& s) {
+    return std::vector<std::string>(s.begin(), s.end());
+  };
+  body += Select("ministry", w.ministry, list(ministries), f.ministry, w);
+  body += Select("service", w.service, list(services), f.service, w);
+  body += Select("owner", w.owners, list(owners), f.owner, w);
   body += Select("state", w.status, {"overdue", "due_soon", "later", "fulfilled", "acknowledged"},
                  f.state, w,
                  {{"overdue", w.overdue},
@@ -386,12 +423,16 @@ HttpResponse SummaryPage(const HttpRequest& r, const DaemonState& state) {
     Filter only = f;
     only.ministry = key.first;
     only.service = key.second;
-    body += "<tr><th scope=\"row\">" + H(key.first) + "</th><td><a href=\"/" + H(only.Query()) +
-            "\">" + H(key.second.empty() ? "-" : key.second) + "</a></td><td class=\"n\">" +
-            std::to_string(c.open) + "</td><td class=\"n" + (c.overdue > 0 ? " late" : "") + "\">" +
-            std::to_string(c.overdue) + "</td><td class=\"n\">" + std::to_string(c.due_soon) +
-            "</td><td class=\"n\">" + std::to_string(c.fulfilled) + "</td><td class=\"n\">" +
-            std::to_string(c.acknowledged) + "</td></tr>\n";
+    // A filter cannot ask for "no service": such a row is not a link.
+    std::string service = key.second.empty()
+                              ? std::string("-")
+                              : "<a href=\"/" + H(only.Query()) + "\">" + H(key.second) + "</a>";
+    body += "<tr><th scope=\"row\">" + H(key.first) + "</th><td>" + service +
+            "</td><td class=\"n\">" + std::to_string(c.open) + "</td><td class=\"n" +
+            (c.overdue > 0 ? " late" : "") + "\">" + std::to_string(c.overdue) +
+            "</td><td class=\"n\">" + std::to_string(c.due_soon) + "</td><td class=\"n\">" +
+            std::to_string(c.fulfilled) + "</td><td class=\"n\">" + std::to_string(c.acknowledged) +
+            "</td></tr>\n";
   }
   body += "</tbody>\n</table>\n";
 
@@ -411,8 +452,8 @@ HttpResponse SummaryPage(const HttpRequest& r, const DaemonState& state) {
         body +=
             "<tr><td><a href=\"/programs/" + H(p.id) + "\">" + H(p.name.empty() ? p.id : p.name) +
             "</a></td><td>" + H(PartLabel(c)) + "</td><td>" + H(StateWords(w, row->state)) +
-            "</td><td>" + H(DueWords(c, zone, w.lang)) + "</td><td>" + DaysWords(w, *row) +
-            "</td><td>" + H(Join(OwnersOf(p, c), ", ")) + "</td><td>" +
+            SnoozeWords(w, p, c) + "</td><td>" + H(DueWords(c, zone, w.lang)) + "</td><td>" +
+            DaysWords(w, *row) + "</td><td>" + H(Join(OwnersOf(p, c), ", ")) + "</td><td>" +
             (row->ack ? H(row->ack->recipient) + ", " + H(MomentWords(row->ack->at, zone, w.lang))
                       : "") +
             "</td></tr>\n";
@@ -436,11 +477,12 @@ HttpResponse SummaryPage(const HttpRequest& r, const DaemonState& state) {
       std::string items;
       for (const PlannedItem& item : n.items) {
         items += (items.empty() ? "" : "; ") +
-                 (item.program->name.empty() ? item.program->id : item.program->name) + " " +
-                 PartLabel(*item.commitment);
+                 (item.program->name.empty() ? item.program->id : item.program->name) + " · " +
+                 std::string(w.commitment) + " " + PartLabel(*item.commitment);
       }
-      body += "<tr><td>" + H(MomentWords(n.at, zone, w.lang)) + "</td><td>" + H(n.kind) +
-              "</td><td>" + H(n.destination) + "</td><td>" + H(items) + "</td></tr>\n";
+      body += "<tr><td>" + H(MomentWords(n.at, zone, w.lang)) + "</td><td>" +
+              H(KindWords(n.kind, w.lang)) + "</td><td>" + H(n.destination) + "</td><td>" +
+              H(items) + "</td></tr>\n";
     }
     body += "</tbody>\n</table>\n";
   }
@@ -477,7 +519,7 @@ HttpResponse ProgramPage(std::string_view id, const DaemonState& state) {
   term(w.ministry, p.ministry);
   term(w.service, p.service);
   term(w.owners, Join(p.owners, ", "));
-  if (p.rating) term(w.rating, StatusWords(*p.rating));
+  if (p.rating) term(w.rating, std::string(StatusWords(*p.rating, w.lang)));
   body += "</dl>\n<table>\n<thead><tr><th scope=\"col\">" + H(w.commitment) +
           "</th><th scope=\"col\">" + H(w.status) + "</th><th scope=\"col\">" + H(w.due) +
           "</th><th scope=\"col\">" + H(w.days) + "</th><th scope=\"col\">" + H(w.owners) +
@@ -535,9 +577,10 @@ HttpResponse ProgramPage(std::string_view id, const DaemonState& state) {
     body += "<tr><th scope=\"row\"><b>" + H(PartLabel(c)) + "</b><br><span class=\"small\">" +
             H(c.text.substr(0, Utf8Boundary(c.text, 160))) + (c.text.size() > 160 ? "…" : "") +
             "</span></th><td>" + H(row ? StateWords(w, row->state) : std::string_view()) +
-            "<br><span class=\"small\">" + H(StatusWords(c.status)) + "</span></td><td>" + due +
-            "</td><td>" + (row ? DaysWords(w, *row) : "") + "</td><td>" +
-            H(Join(OwnersOf(p, c), ", ")) + "</td><td>" + ack + "</td><td>" +
+            "<br><span class=\"small\">" + H(StatusWords(c.status, w.lang)) + "</span>" +
+            SnoozeWords(w, p, c) + "</td><td>" + due + "</td><td>" +
+            (row ? DaysWords(w, *row) : "") + "</td><td>" + H(Join(OwnersOf(p, c), ", ")) +
+            "</td><td>" + ack + "</td><td>" +
             (list.empty() ? "" : "<ul class=\"deliveries\">" + list + "</ul>") + "</td></tr>\n";
   }
   body += "</tbody>\n</table>\n";

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "config/time_text.h"
 #include "dispatch/composer.h"
 #include "dispatch/outbox_sender.h"
 #include "ledger/ledger.h"
@@ -107,6 +108,10 @@ TickReport Dispatcher::Tick(const Planner& planner, const Composer& composer, In
   for (const PlannedItem& i : plan.skipped) {
     tick.skipped.push_back(DeliveryRecord{i.key, "", DeliveryState::kSkipped, i.stage_at, {}});
   }
+  size_t superseded = tick.skipped.size();
+  for (const PlannedItem& i : plan.snoozed) {
+    tick.skipped.push_back(DeliveryRecord{i.key, "", DeliveryState::kSkipped, i.stage_at, {}});
+  }
   // A notification that could not be composed is planned again next tick.
   bool complete = report.error.empty();
   if (complete && (!view.planned_through || *view.planned_through < now)) {
@@ -125,15 +130,22 @@ TickReport Dispatcher::Tick(const Planner& planner, const Composer& composer, In
   const bool one_by_one = tick.enqueue.size() + tick.skipped.size() <= kLoggedOneByOne;
   const auto level = one_by_one ? spdlog::level::info : spdlog::level::debug;
   if (!one_by_one) {
-    spdlog::info("queued {} notification(s), skipped {} superseded stage(s)", tick.enqueue.size(),
-                 tick.skipped.size());
+    spdlog::info("queued {} notification(s), skipped {} superseded and {} snoozed stage(s)",
+                 tick.enqueue.size(), superseded, tick.skipped.size() - superseded);
   }
   for (const Ledger::Enqueued& e : tick.enqueue) {
     spdlog::log(level, "queued {} {} to {} {} with {} item(s)", e.entry.kind,
                 e.entry.notification_id, e.entry.channel, e.entry.destination, e.items.size());
   }
-  for (const DeliveryRecord& r : tick.skipped) {
-    spdlog::log(level, "skipped {} (superseded by a later stage)", r.key);
+  for (size_t i = 0; i < tick.skipped.size(); ++i) {
+    if (i < superseded) {
+      spdlog::log(level, "skipped {} (superseded by a later stage)", tick.skipped[i].key);
+      continue;
+    }
+    const PlannedItem& item = plan.snoozed[i - superseded];
+    std::optional<Snooze> snooze = SnoozeOf(*item.program, *item.commitment);
+    spdlog::log(level, "skipped {} (snoozed until {}{}{})", item.key, FormatIsoDate(*snooze->until),
+                snooze->reason.empty() ? "" : ": ", snooze->reason);
   }
   report.queued = tick.enqueue.size();
   report.skipped = tick.skipped.size();

@@ -174,8 +174,11 @@ void Event(std::string* out, const Config& config, const Program& p, const Commi
   // A deadline does not make anyone busy all day.
   Line(out, "TRANSP", "TRANSPARENT");
   Line(out, "STATUS", "CONFIRMED");
+  // Like the daemon, the calendar reminds of nothing in a snooze.
+  std::optional<Snooze> snooze = SnoozeOf(p, c);
   for (const StageTime& st : StagesFor(c, s)) {
     if (st.stage.kind != StageKind::kBefore) continue;
+    if (snooze && st.at < StartOfDay(*snooze->until, s.zone)) continue;
     *out += "BEGIN:VALARM\r\n";
     Line(out, "ACTION", "DISPLAY");
     Line(out, "TRIGGER", FormatIcalDuration(TriggerOffset(c, s, st.at)));

@@ -203,7 +203,7 @@ std::vector<Notification> Planner::Window(Instant from, Instant until,
   std::map<GroupKey, Notification> groups;
   for (auto it = first; it != events_.end() && it->at <= until; ++it) {
     Expand(*it, it->at, ledger, [&](Channel ch, const std::string& dest, PlannedItem item) {
-      AddTo(groups, it->at, ch, dest, std::move(item));
+      if (!InSnooze(item)) AddTo(groups, it->at, ch, dest, std::move(item));
     });
   }
   return Collect(groups);
@@ -222,6 +222,10 @@ DuePlan Planner::Due(Instant now, const LedgerView& ledger) const {
   DuePlan plan;
   for (auto it = first; it != events_.end() && it->at <= now; ++it) {
     Expand(*it, now, ledger, [&](Channel ch, const std::string& dest, PlannedItem item) {
+      if (InSnooze(item)) {
+        plan.snoozed.push_back(std::move(item));
+        return;
+      }
       auto [slot, fresh] = newest.try_emplace(Target{it->program, it->commitment, ch, dest});
       if (!fresh) plan.skipped.push_back(std::move(slot->second));
       slot->second = std::move(item);
@@ -233,6 +237,11 @@ DuePlan Planner::Due(Instant now, const LedgerView& ledger) const {
   }
   plan.notifications = Collect(groups);
   return plan;
+}
+
+bool InSnooze(const PlannedItem& item) {
+  std::optional<Snooze> snooze = SnoozeOf(*item.program, *item.commitment);
+  return snooze && item.stage_at < StartOfDay(*snooze->until, item.schedule->zone);
 }
 
 std::optional<Instant> Planner::NextInstant(Instant t) const {

@@ -72,7 +72,14 @@ struct DuePlan {
   // Older missed stages of the same part and destination, superseded by a
   // later one in this plan: to be recorded as skipped when it is sent.
   std::vector<PlannedItem> skipped;
+  // Stages that fall before the day their part is snoozed until (SnoozeOf):
+  // recorded as skipped, never sent.
+  std::vector<PlannedItem> snoozed;
 };
+
+// Whether item's stage falls in its part's snooze: before the start of the
+// snooze_until day in the schedule's zone.
+bool InSnooze(const PlannedItem& item);
 
 // The due date of c as keys spell it: "2026-12-31" for a date, Unix seconds
 // for a date-time. A new due date is a new key, so it is planned anew.
@@ -103,14 +110,15 @@ class Planner {
   // instant, grouped per destination and instant. Sorted by instant, then
   // channel and destination. Here and in Due, the stages of a part whose due
   // date is acknowledged (ledger.acknowledged) are left out, as if its
-  // evidence were submitted.
+  // evidence were submitted; here, stages in a snooze are left out too.
   std::vector<Notification> Window(Instant from, Instant until, const LedgerView& ledger) const;
 
   // What the daemon sends when it wakes at now: unhandled stages after
   // ledger.planned_through (or exactly at now, when the ledger has none or
   // it is not before now). Per part and destination only the most recent such
   // stage is sent, marked late when now is more than kLateAfter past it;
-  // older ones come back in skipped. All notifications are at now.
+  // older ones come back in skipped, and stages in a snooze in snoozed. All
+  // notifications are at now.
   DuePlan Due(Instant now, const LedgerView& ledger) const;
 
   // The earliest stage instant strictly after t, if any: when to wake next.

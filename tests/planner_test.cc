@@ -143,6 +143,49 @@ TEST_CASE("after downtime only the newest missed stage is sent, late; older ones
   CHECK(planner.Due(At("2026-12-24T12:00:00-03:00"), LedgerView{}).notifications.empty());
 }
 
+TEST_CASE("stages in a snooze are left out of the plan and come back as snoozed, not sent") {
+  Config config = WithProgram(
+      "owners = [\"ana@example.gob.cl\"]\nsnooze_until = 2026-12-20\n"
+      "snooze_reason = \"licencia médica\"",
+      "[[commitment]]\nnumber = 1\ndue = 2026-12-30\n"
+      "[[commitment]]\nnumber = 2\ndue = 2026-12-30\nsnooze_until = 2026-12-24\n");
+  Planner planner(config);
+  // before-14d on the 16th falls in both snoozes.
+  DuePlan on16 = planner.Due(At("2026-12-16T09:00:00-03:00"), LedgerView{});
+  CHECK(on16.notifications.empty());
+  REQUIRE(on16.snoozed.size() == 2);
+  CHECK(on16.snoozed[0].stage_name == "before-14d");
+  CHECK(InSnooze(on16.snoozed[0]));
+  // before-7d on the 23rd: part 1's program snooze is over; part 2's own, later one is not.
+  DuePlan on23 = planner.Due(At("2026-12-23T09:00:00-03:00"), LedgerView{});
+  REQUIRE(on23.notifications.size() == 1);
+  REQUIRE(on23.notifications[0].items.size() == 1);
+  CHECK(on23.notifications[0].items[0].commitment->id == "c1");
+  REQUIRE(on23.snoozed.size() == 1);
+  CHECK(on23.snoozed[0].commitment->id == "c2");
+  // The window shows only what will be sent.
+  std::vector<std::string> keys = Keys(planner.Window(
+      At("2026-12-01T00:00:00-03:00"), At("2026-12-26T00:00:00-03:00"), LedgerView{}));
+  CHECK(keys == std::vector<std::string>{"p/c1/2026-12-30/before-7d/email:ana@example.gob.cl"});
+  const Program& p = config.store.programs[0];
+  CHECK(SnoozeOf(p, p.commitments[0])->reason == "licencia médica");
+  CHECK(SnoozeOf(p, p.commitments[1])->until == Days(date::year{2026} / 12 / 24));
+}
+
+TEST_CASE("a snooze reason needs a snooze_until date") {
+  Config config;
+  Diagnostics diags;
+  REQUIRE(LoadSettings(testing::ExamplesDir() + "/plazod.toml", &config.settings, &diags));
+  Program p;
+  CHECK_FALSE(
+      ParseStoreFile("[program]\nid = \"p\"\nname = \"P\"\nsnooze_reason = \"vacaciones\"\n"
+                     "[[commitment]]\nnumber = 1\ndue = 2026-12-30\nsnooze_until = \"marzo\"\n",
+                     "p.toml", config.settings, &p, &diags));
+  CHECK(diags.ToString().find("p.toml:4:17: snooze_reason needs a snooze_until date") !=
+        std::string::npos);
+  CHECK(diags.ToString().find("p.toml:8:16: 'snooze_until' must be a date") != std::string::npos);
+}
+
 TEST_CASE("the next instant is the earliest stage after t") {
   Config config = SampleConfig();
   Planner planner(config);

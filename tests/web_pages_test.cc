@@ -147,6 +147,17 @@ TEST_CASE("a program shows each part with its acknowledgement and its deliveries
   CHECK(site.Page("/programs/otro").status == 404);
 }
 
+TEST_CASE("a snoozed program says until when and why") {
+  Pages site;
+  Program& p = site.loaded->config.store.programs[0];
+  p.snooze = {Days(date::year{2026} / 3 / 1), "cambio de jefatura"};
+  std::string expected = "sin avisos hasta el 1 de marzo de 2026: cambio de jefatura";
+  CHECK(Count(site.Page("/programs/" + p.id).body, expected) == p.commitments.size());
+  CHECK(site.Page("/?state=overdue").body.find(expected) != std::string::npos);
+  CHECK(site.Page("/api/v1/status").body.find(
+            "\"snooze\":{\"until\":\"2026-03-01\",\"reason\":\"cambio de jefatura\"}") != std::string::npos);
+}
+
 TEST_CASE("with language = \"en\" the pages are in English") {
   Pages site("en");
   HttpResponse page = site.Page("/?state=overdue");
