@@ -245,6 +245,32 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(d.stop(), 0)
         self.assertIn("STOPPING=1", d.notify.wait_for("STOPPING=1"))
 
+    def test_a_snoozed_program_gets_nothing_and_its_stages_are_recorded_skipped(self):
+        d = self.daemon('before = ["2s"]\noverdue_every = "2s"\noverdue_max = 1')
+        due = int(time.time()) + 3
+        d.write_store("a", [(1, due)])
+        d.write_store("b", [(1, due)])
+        # Program b is snoozed until the day after tomorrow (here, in UTC or
+        # Santiago alike): none of its stages today may go out.
+        path = os.path.join(d.store, "b.toml")
+        with open(path) as f:
+            text = f.read()
+        until = (datetime.now(timezone.utc) + timedelta(days=2)).date().isoformat()
+        with open(path + ".tmp", "w") as f:
+            f.write(text.replace("[program]\n", f'[program]\nsnooze_until = {until}\nsnooze_reason = "licencia"\n', 1))
+        os.rename(path + ".tmp", path)
+        d.start()
+        # a's three stages arrive; b's never do.
+        self.assertTrue(wait_until(lambda: len(self.receiver.items()) >= 3, 15), self.receiver.items())
+        time.sleep(1)
+        with self.receiver.lock:
+            programs = {it["program"]["id"] for _, _, p in self.receiver.requests for it in p["items"]}
+        self.assertEqual(programs, {"p-a"})
+        self.assertEqual(d.stop(), 0)
+        skipped = d.ledger("SELECT key FROM deliveries WHERE state = 'skipped' AND key LIKE 'p-b/%' ORDER BY key")
+        self.assertEqual(len(skipped), 6, skipped)  # before-2s, due, overdue-1; e-mail and webhook
+        self.assertIn(f"(snoozed until {until}: licencia)", d.log_text())
+
     def test_sigterm_exits_zero_and_reports_status(self):
         d = self.daemon('before = ["1d"]')
         d.write_store("a", [(1, int(time.time()) + 3 * 86400)])
