@@ -131,8 +131,8 @@ thead th { background: #e8eef4; }
 td.n, th.n { text-align: right; }
 .late { color: #a61b1b; font-weight: bold; }
 nav a { margin-right: 1.2em; }
+form.filters .field { display: inline-block; white-space: nowrap; margin: 0 1em .4em 0; }
 form.filters label { margin-right: .3em; }
-form.filters select, form.filters input { margin-right: 1em; }
 form.filters button { margin-top: 0; padding: .3em .9em; }
 ul.deliveries { margin: 0; padding-left: 1em; font-size: .9em; }
 tbody th { font-weight: normal; }
@@ -330,15 +330,15 @@ std::string Select(std::string_view name, std::string_view label,
                    const std::vector<std::string>& options, const std::string& chosen,
                    const Words& w, const std::map<std::string, std::string_view>& shown = {}) {
   std::string id = "f-" + std::string(name);
-  std::string out = "<label for=\"" + id + "\">" + H(label) + "</label><select id=\"" + id +
-                    "\" name=\"" + std::string(name) + "\"><option value=\"\">" + H(w.any) +
-                    "</option>";
+  std::string out = "<span class=\"field\"><label for=\"" + id + "\">" + H(label) +
+                    "</label><select id=\"" + id + "\" name=\"" + std::string(name) +
+                    "\"><option value=\"\">" + H(w.any) + "</option>";
   for (const std::string& o : options) {
     auto s = shown.find(o);
     out += "<option value=\"" + H(o) + "\"" + (o == chosen ? " selected" : "") + ">" +
            H(s != shown.end() ? s->second : std::string_view(o)) + "</option>";
   }
-  return out + "</select>\n";
+  return out + "</select></span>\n";
 }
 
 }  // namespace
