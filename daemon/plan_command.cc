@@ -13,9 +13,18 @@
 namespace plazo {
 namespace {
 
+// A snoozed stage's key, planned instant and the snooze that holds it.
+boost::json::object SnoozedJson(const PlannedItem& i, const date::time_zone* zone) {
+  std::optional<Snooze> s = SnoozeOf(*i.program, *i.commitment);
+  return {{"key", i.key},
+          {"at", FormatRfc3339(i.stage_at, zone)},
+          {"until", FormatIsoDate(*s->until)},
+          {"reason", s->reason}};
+}
+
 std::string PlanJson(const std::vector<Notification>& notifications,
-                     const std::vector<PlannedItem>& skipped, Instant from, Instant until,
-                     const date::time_zone* zone) {
+                     const std::vector<PlannedItem>& skipped, const std::vector<PlannedItem>& snoozed,
+                     Instant from, Instant until, const date::time_zone* zone) {
   boost::json::object o;
   o["from"] = FormatRfc3339(from, zone);
   o["until"] = FormatRfc3339(until, zone);
@@ -38,12 +47,17 @@ std::string PlanJson(const std::vector<Notification>& notifications,
     for (const PlannedItem& i : skipped) keys.push_back(boost::json::string(i.key));
     o["skipped"] = std::move(keys);
   }
+  if (!snoozed.empty()) {
+    boost::json::array list;
+    for (const PlannedItem& i : snoozed) list.push_back(SnoozedJson(i, zone));
+    o["snoozed"] = std::move(list);
+  }
   return boost::json::serialize(o) + "\n";
 }
 
 void PrintPlan(std::ostream& out, const std::vector<Notification>& notifications,
-               const std::vector<PlannedItem>& skipped, Instant from, Instant until,
-               const date::time_zone* zone) {
+               const std::vector<PlannedItem>& skipped, const std::vector<PlannedItem>& snoozed,
+               Instant from, Instant until, const date::time_zone* zone) {
   out << "Plan from " << FormatRfc3339(from, zone) << " until " << FormatRfc3339(until, zone)
       << ": " << notifications.size()
       << (notifications.size() == 1 ? " notification\n" : " notifications\n");
@@ -63,6 +77,14 @@ void PrintPlan(std::ostream& out, const std::vector<Notification>& notifications
     out << "\nSkipped (superseded by a later stage): " << skipped.size() << "\n";
     for (const PlannedItem& i : skipped) out << "    " << i.key << "\n";
   }
+  if (!snoozed.empty()) {
+    out << "\nSnoozed (not sent, recorded as skipped): " << snoozed.size() << "\n";
+    for (const PlannedItem& i : snoozed) {
+      std::optional<Snooze> s = SnoozeOf(*i.program, *i.commitment);
+      out << "    " << FormatRfc3339(i.stage_at, zone) << "  " << i.key << "  until "
+          << FormatIsoDate(*s->until) << (s->reason.empty() ? "" : ": " + s->reason) << "\n";
+    }
+  }
 }
 
 }  // namespace
@@ -77,7 +99,7 @@ int RunPlan(const Options& options, std::ostream& out, std::ostream& err) {
   Planner planner(config);
   const date::time_zone* zone = config.settings.zone;
   std::vector<Notification> notifications;
-  std::vector<PlannedItem> skipped;
+  std::vector<PlannedItem> skipped, snoozed;
   Instant until = from;
   if (options.Has("until")) {
     if (!ReadInstantOption(options, "until", config, &until, err)) return kExitUsage;
@@ -85,11 +107,12 @@ int RunPlan(const Options& options, std::ostream& out, std::ostream& err) {
       err << "plazod plan: --until is before --at\n";
       return kExitUsage;
     }
-    notifications = planner.Window(from, until, ledger);
+    notifications = planner.Window(from, until, ledger, &snoozed);
   } else {
     DuePlan due = planner.Due(from, ledger);
     notifications = std::move(due.notifications);
     skipped = std::move(due.skipped);
+    snoozed = std::move(due.snoozed);
     if (ledger.planned_through && *ledger.planned_through < from) {
       // Report the window the daemon would catch up on.
       until = from;
@@ -97,9 +120,9 @@ int RunPlan(const Options& options, std::ostream& out, std::ostream& err) {
     }
   }
   if (options.Has("json")) {
-    out << PlanJson(notifications, skipped, from, until, zone);
+    out << PlanJson(notifications, skipped, snoozed, from, until, zone);
   } else {
-    PrintPlan(out, notifications, skipped, from, until, zone);
+    PrintPlan(out, notifications, skipped, snoozed, from, until, zone);
   }
   return kExitOk;
 }

@@ -196,14 +196,18 @@ void Planner::Expand(const Event& e, Instant send_at, const LedgerView& ledger, 
   }
 }
 
-std::vector<Notification> Planner::Window(Instant from, Instant until,
-                                          const LedgerView& ledger) const {
+std::vector<Notification> Planner::Window(Instant from, Instant until, const LedgerView& ledger,
+                                          std::vector<PlannedItem>* snoozed) const {
   auto by_at = [](const Event& e, Instant t) { return e.at < t; };
   auto first = std::lower_bound(events_.begin(), events_.end(), from, by_at);
   std::map<GroupKey, Notification> groups;
   for (auto it = first; it != events_.end() && it->at <= until; ++it) {
     Expand(*it, it->at, ledger, [&](Channel ch, const std::string& dest, PlannedItem item) {
-      if (!InSnooze(item)) AddTo(groups, it->at, ch, dest, std::move(item));
+      if (!InSnooze(item)) {
+        AddTo(groups, it->at, ch, dest, std::move(item));
+      } else if (snoozed != nullptr) {
+        snoozed->push_back(std::move(item));
+      }
     });
   }
   return Collect(groups);

@@ -110,8 +110,10 @@ class Planner {
   // instant, grouped per destination and instant. Sorted by instant, then
   // channel and destination. Here and in Due, the stages of a part whose due
   // date is acknowledged (ledger.acknowledged) are left out, as if its
-  // evidence were submitted; here, stages in a snooze are left out too.
-  std::vector<Notification> Window(Instant from, Instant until, const LedgerView& ledger) const;
+  // evidence were submitted; here, stages in a snooze are left out too (and
+  // added to *snoozed when given).
+  std::vector<Notification> Window(Instant from, Instant until, const LedgerView& ledger,
+                                   std::vector<PlannedItem>* snoozed = nullptr) const;
 
   // What the daemon sends when it wakes at now: unhandled stages after
   // ledger.planned_through (or exactly at now, when the ledger has none or

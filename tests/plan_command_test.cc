@@ -1,5 +1,6 @@
 // plazod plan: the dry run against a real ledger file, and its JSON shape.
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include <boost/json.hpp>
@@ -27,6 +28,30 @@ boost::json::object Plan(const std::vector<std::string>& extra) {
 }
 
 Instant At(const char* t) { return *ParseInstant(t, FindZone("America/Santiago")); }
+
+TEST_CASE("plan lists the stages a snooze holds back, with until when and why") {
+  testing::TempDir dir;
+  fs::create_directory(dir.path / "store");
+  std::string store = testing::ExamplesDir() + "/store/sence-intermediacion-laboral.toml";
+  std::ifstream in(store);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  text.replace(text.find("[program]\n"), 10, "[program]\nsnooze_until = 2026-12-20\nsnooze_reason = \"auditoría\"\n");
+  dir.Write("store/p.toml", text);
+  auto o = Plan({"--store", (dir.path / "store").string(), "--state", dir.path.string(), "--at",
+                 "2026-12-01T00:00:00-03:00", "--until", "2026-12-31T00:00:00-03:00"});
+  // The stages before the 20th are held back; the ones after it are planned.
+  const auto& snoozed = o.at("snoozed").as_array();
+  REQUIRE(!snoozed.empty());
+  for (const auto& v : snoozed) {
+    const auto& s = v.as_object();
+    CHECK(s.at("until").as_string() == "2026-12-20");
+    CHECK(s.at("reason").as_string() == "auditoría");
+    CHECK(std::string(s.at("at").as_string().c_str()) < "2026-12-20");
+  }
+  for (const auto& n : o.at("notifications").as_array()) {
+    CHECK(std::string(n.as_object().at("at").as_string().c_str()) >= "2026-12-20");
+  }
+}
 
 TEST_CASE("plan --json at 2026-12-01 09:00 lists the before-30d of c8-p2 for owner and webhook") {
   testing::TempDir state;
