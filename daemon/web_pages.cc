@@ -553,13 +553,15 @@ HttpResponse ProgramPage(std::string_view id, const DaemonState& state) {
           break;
         case DeliveryState::kFailed:
           outcome = std::string(w.failing) + " (" + std::to_string(d.attempts) + " " +
-                    std::string(w.attempts) + "): " + d.last_error;
+                    std::string(w.attempts) + ", " + MomentWords(d.record.recorded_at, zone, w.lang) +
+                    "): " + d.last_error;
           break;
         case DeliveryState::kGivenUp:
-          outcome = std::string(w.given_up) + ": " + d.last_error;
+          outcome = std::string(w.given_up) + " " + MomentWords(d.record.recorded_at, zone, w.lang) +
+                    ": " + d.last_error;
           break;
         case DeliveryState::kSkipped:
-          outcome = std::string(w.skipped);
+          outcome = std::string(w.skipped) + " " + MomentWords(d.record.recorded_at, zone, w.lang);
           break;
         case DeliveryState::kPending:
           outcome = std::string(w.pending);

@@ -134,7 +134,8 @@ TEST_CASE("a program shows each part with its acknowledgement and its deliveries
             "<li>before-7d · encargado.pil@example.gob.cl · enviado 24 de noviembre de 2025") !=
         std::string::npos);
   CHECK(page.body.find(
-            "<li>before-1d · encargado.pil@example.gob.cl · abandonado: 550 mailbox unavailable") !=
+            "<li>before-1d · encargado.pil@example.gob.cl · abandonado 24 de noviembre de 2025 a las "
+            "14:00: 550 mailbox unavailable") !=
         std::string::npos);
   CHECK(site.Page("/?state=acknowledged&format=csv").body.find(",c1-p2,") != std::string::npos);
 
