@@ -56,7 +56,17 @@ bool Composer::Compose(const Notification& n, Instant now, OutboxEntry* out,
     return true;
   }
   RenderedEmail mail = renderer_.Render(n, zone_, LinksFor(n, now));
-  EmailContent content{n.id, from_, n.destination, mail.subject, mail.text, mail.html, now, zone_};
+  // One program's digest is on that program's list; a mixed one on plazo's.
+  const Program* program = n.items.empty() ? nullptr : n.items[0].program;
+  for (const PlannedItem& i : n.items) {
+    if (i.program != program) program = nullptr;
+  }
+  std::string list_id = program != nullptr ? program->id : "plazo";
+  std::string list_name = program == nullptr      ? "plazo"
+                          : program->name.empty() ? program->id
+                                                  : program->name;
+  EmailContent content{n.id,      from_, n.destination, mail.subject,       mail.text,
+                       mail.html, now,   zone_,         std::move(list_id), std::move(list_name)};
   if (!BuildEmailMessage(content, &out->payload, error)) {
     *error = "cannot build e-mail " + n.id + " to " + n.destination + ": " + *error;
     return false;

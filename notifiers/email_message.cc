@@ -275,6 +275,11 @@ bool BuildEmailMessage(const EmailContent& content, std::string* message, std::s
     *error = "the recipient " + Quoted(content.to) + " is not a plain e-mail address";
     return false;
   }
+  if (!content.list_id.empty() && !IsToken(content.list_id)) {
+    *error =
+        "the list id " + Quoted(content.list_id) + " must be letters, digits, '.', '_' and '-'";
+    return false;
+  }
   if (!IsToken(content.id)) {
     *error = "the delivery id " + Quoted(content.id) + " must be letters, digits, '.', '_' and '-'";
     return false;
@@ -297,6 +302,15 @@ bool BuildEmailMessage(const EmailContent& content, std::string* message, std::s
   m += "MIME-Version: 1.0\r\n";
   // RFC 3834: tells auto-responders (vacation replies) not to answer.
   m += "Auto-Submitted: auto-generated\r\n";
+  // Exchange and Outlook: no out-of-office or delivery replies either.
+  m += "X-Auto-Response-Suppress: All\r\n";
+  if (!content.list_id.empty()) {
+    std::string name;
+    for (char c : content.list_name) name += IsControl(static_cast<unsigned char>(c)) ? ' ' : c;
+    std::string_view phrase = Trim(name);
+    m += "List-Id: " + (phrase.empty() ? std::string() : EncodeHeaderText(phrase, 9) + " ") + "<" +
+         content.list_id + "." + domain + ">\r\n";
+  }
   m += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
   m += "\r\n";
   m += "This is a MIME message: a plain text and an HTML version of the same text.\r\n";

@@ -37,11 +37,18 @@ struct EmailContent {
   std::string html;                       // the text/html part, UTF-8
   Instant date{};                         // the Date header
   const date::time_zone* zone = nullptr;  // the Date header's offset; nullptr: UTC
+  // RFC 2919 List-Id, so that recipients can filter per program: list_id
+  // (a token, base/ids.h) becomes <list_id.from-domain>, after list_name
+  // as its phrase. Empty: no List-Id.
+  std::string list_id;
+  std::string list_name;
 };
 
 // Builds the message bytes into *message. Fails, setting *error, when from
-// or to is not a mailbox (ParseMailbox), to has a display name, or id is not
-// a token (IsToken, base/ids.h: letters, digits, '.', '_' and '-'). The
+// or to is not a mailbox (ParseMailbox), to has a display name, or id or a
+// list_id is not a token (IsToken, base/ids.h: letters, digits, '.', '_'
+// and '-'). Every message says it was sent automatically, to auto-responders
+// (RFC 3834 Auto-Submitted) and to Exchange (X-Auto-Response-Suppress). The
 // result depends on content alone: the same content gives the same bytes.
 [[nodiscard]] bool BuildEmailMessage(const EmailContent& content, std::string* message, std::string* error);
 

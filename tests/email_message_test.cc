@@ -169,7 +169,7 @@ TEST_CASE("a digest e-mail reads back with Python's email package", "[email]") {
   CHECK(parsed.at("bare_lf").as_bool() == false);
   CHECK(HeaderNames(parsed) == std::vector<std::string>{"Date", "From", "To", "Subject",
                                                         "Message-ID", "MIME-Version",
-                                                        "Auto-Submitted", "Content-Type"});
+                                                        "Auto-Submitted", "X-Auto-Response-Suppress", "Content-Type"});
   CHECK(parsed.at("subject").as_string() ==
         "[plazo] 2 compromisos vencen en 7 días — Programa de Intermediación Laboral");
   CHECK(Header(parsed, "From") == "Plazo Alertas <plazo@example.gob.cl>");
@@ -187,6 +187,26 @@ TEST_CASE("a digest e-mail reads back with Python's email package", "[email]") {
   }
   CHECK(Unix(std::string(parts[0].at("text").as_string())) == s.rendered.text);
   CHECK(Unix(std::string(parts[1].at("text").as_string())) == s.rendered.html);
+}
+
+TEST_CASE("a program's digest carries its List-Id and the signature delimiter", "[email]") {
+  testing::ScratchDir dir;
+  Sample s("Entregar el informe.");
+  s.content.list_id = s.program.id;
+  s.content.list_name = s.program.name;
+  json::value parsed = Parsed(Build(s.content), dir);
+  CHECK(parsed.at("defects").as_array().empty());
+  CHECK(Header(parsed, "List-Id") ==
+        "Programa de Intermediación Laboral <sence-intermediacion-laboral.example.gob.cl>");
+  CHECK(Header(parsed, "X-Auto-Response-Suppress") == "All");
+  // "-- " on a line of its own: mail clients hide or dim what follows.
+  std::string text(parsed.at("parts").as_array()[0].at("text").as_string());
+  CHECK(Unix(text).find("\n-- \nAviso automático de plazo") != std::string::npos);
+
+  s.content.list_id = "no es un token";
+  std::string message, error;
+  CHECK_FALSE(BuildEmailMessage(s.content, &message, &error));
+  CHECK(error.find("list id") != std::string::npos);
 }
 
 TEST_CASE("store text with CR LF cannot add a header", "[email]") {

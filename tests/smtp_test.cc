@@ -105,7 +105,7 @@ OutgoingEmail Digest(const std::string& id, const std::string& to) {
   n.items = {item};
   RenderedEmail r = EmailRenderer::Builtin("es").Render(n, zone);
   EmailContent content{id,  "Plazo <plazo@example.gob.cl>", to, r.subject, r.text, r.html, n.at,
-                       zone};
+                       zone, p.id, p.name};
   OutgoingEmail mail{id, to, ""};
   std::string error;
   REQUIRE(BuildEmailMessage(content, &mail.message, &error));
@@ -170,7 +170,7 @@ TEST_CASE("STARTTLS, AUTH and a checked certificate; one connection for several 
         "[plazo] 1 compromiso vence en 30 días — Programa de Intermediación Laboral");
   CHECK(HeaderNames(m) == std::vector<std::string>{"Date", "From", "To", "Subject", "Message-ID",
                                                    "MIME-Version", "Auto-Submitted",
-                                                   "Content-Type"});
+                                                   "X-Auto-Response-Suppress", "List-Id", "Content-Type"});
   const json::array& parts = m.at("parts").as_array();
   REQUIRE(parts.size() == 2);
   CHECK(parts[0].at("type").as_string() == "text/plain");
