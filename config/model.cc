@@ -1,7 +1,9 @@
 #include "config/model.h"
 
 #include <array>
+#include <cstdio>
 
+#include "base/hash.h"
 #include "config/time_text.h"
 
 namespace plazo {
@@ -12,6 +14,16 @@ constexpr std::array<std::string_view, 5> kStatusNames = {
     "cumplido"};
 
 }  // namespace
+
+std::string WebhookFingerprint(const Webhook& hook) {
+  uint64_t h = Fnv1a(hook.url);
+  h = Fnv1a(hook.format, Fnv1a("\n", h));
+  for (const std::string& f : hook.secret_files) h = Fnv1a(f, Fnv1a("\nfile:", h));
+  h = Fnv1a(hook.secret_env, Fnv1a("\nenv:", h));
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
+  return text;
+}
 
 std::string_view StatusName(Status s) {
   return kStatusNames[static_cast<size_t>(s)];

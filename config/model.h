@@ -80,12 +80,15 @@ struct Schedule {
 struct Webhook {
   std::string name;
   std::string url;
-  std::string secret_file;  // path; the secret itself is read at delivery time
-  std::string secret_env;   // or the name of an environment variable
+  // Paths of the secret files (secret_file, or secret_files during a key
+  // rotation: each signs, the receiver accepts any); the secrets themselves
+  // are read at delivery time.
+  std::vector<std::string> secret_files;
+  std::string secret_env;  // or the name of an environment variable
   std::string format = "json";
   Duration timeout = std::chrono::seconds(10);
   SourcePos pos;
-  // Where url and secret_file are written: what they name is checked outside
+  // Where url and secret_file(s) are written: what they name is checked outside
   // config/ (notifiers/run_requirements.h), with libcurl and the file system.
   SourcePos url_pos;
   SourcePos secret_file_pos;
@@ -220,6 +223,11 @@ struct Store {
   // Parts still open (Commitment::IsOpen).
   size_t OpenCount() const;
 };
+
+// What identifies hook's receiver and signing: url, format and where its
+// secrets are. A webhook disabled by a 410 Gone stays so until this changes
+// (issue 16). A hex string; equal settings give equal fingerprints.
+std::string WebhookFingerprint(const Webhook& hook);
 
 // The snooze in force for part c of program p: the later of the part's and
 // the program's; nullopt when neither is set.

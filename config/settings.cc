@@ -124,7 +124,8 @@ void ReadEmail(const toml::table& t, const std::string& file,
   if (!e.password_file.empty() && !e.password_env.empty()) {
     diags.Add(r.Pos("password_env"), "set password_file or password_env, not both");
   }
-  r.Require("from");
+  // Without from, mail comes from plazo at the host's name (DefaultFrom,
+  // notifiers/mailer.h).
   if (auto v = r.String("from")) {
     // The syntax the SMTP transport reads it with, and a dotted domain as for
     // every address an admin writes.
@@ -253,18 +254,35 @@ void ReadWebhook(const std::string& name, const toml::table& t,
       w.url = *v;  // only when valid here, as for [email] url
     }
   }
-  w.secret_file_pos = r.Pos("secret_file");
-  if (auto v = r.String("secret_file")) w.secret_file = Resolve(base_dir, *v);
-  if (auto v = r.String("secret_env")) w.secret_env = *v;
-  if (w.secret_file.empty() && w.secret_env.empty() && !t.contains("secret")) {
-    diags.Add(r.Pos(), "[webhook." + name + "] needs secret_file or secret_env to sign its payloads");
+  w.secret_file_pos = r.Pos(t.contains("secret_files") ? "secret_files" : "secret_file");
+  if (auto v = r.String("secret_file")) w.secret_files.push_back(Resolve(base_dir, *v));
+  if (t.contains("secret_files")) {
+    if (t.contains("secret_file")) {
+      diags.Add(r.Pos("secret_files"), "set secret_file or secret_files, not both");
+    }
+    if (auto files = r.Strings("secret_files"); files && !t.contains("secret_file")) {
+      if (files->empty() || files->size() > 4) {
+        diags.Add(r.Pos("secret_files"), "'secret_files' lists one to four files: the current "
+                                         "secret and those being rotated in or out");
+      }
+      for (const std::string& f : *files) w.secret_files.push_back(Resolve(base_dir, f));
+    }
   }
-  if (!w.secret_file.empty() && !w.secret_env.empty()) {
-    diags.Add(r.Pos("secret_env"), "set secret_file or secret_env, not both");
+  if (auto v = r.String("secret_env")) w.secret_env = *v;
+  if (w.secret_files.empty() && w.secret_env.empty() && !t.contains("secret") &&
+      !t.contains("secret_files")) {
+    diags.Add(r.Pos(), "[webhook." + name +
+                           "] needs secret_file, secret_files or secret_env to sign its payloads");
+  }
+  if (!w.secret_files.empty() && !w.secret_env.empty()) {
+    diags.Add(r.Pos("secret_env"), "set secret_file(s) or secret_env, not both");
   }
   if (auto v = r.String("format")) {
-    if (*v != "json") {
-      diags.Add(r.Pos("format"), "'format' must be \"json\", not \"" + *v + "\"");
+    static const std::vector<std::string_view> kFormats = {"json", "slack", "mattermost", "teams",
+                                                           "googlechat"};
+    if (std::find(kFormats.begin(), kFormats.end(), *v) == kFormats.end()) {
+      diags.Add(r.Pos("format"), "'format' must be json, slack, mattermost, teams or googlechat, "
+                                 "not \"" + *v + "\"" + DidYouMean(*v, kFormats));
     }
     w.format = *v;
   }

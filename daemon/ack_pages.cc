@@ -210,7 +210,7 @@ HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const Daemon
     q.entry.channel = "webhook";
     q.entry.destination = hook;
     q.entry.kind = "acknowledged";
-    q.entry.payload = AcknowledgedPayload(e, zone);
+    q.entry.payload = loaded.composer->AcknowledgedBody(e);
     notify.push_back(std::move(q));
   }
   std::optional<Acknowledgement> existing;

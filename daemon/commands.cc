@@ -71,8 +71,12 @@ bool ReadFromLedger(const Config& config, std::ostream& err,
 
 // What the ledger says about deliveries that did not go through.
 bool ReadDeliveryReport(const Config& config, DeliveryReport* out, std::ostream& err) {
-  return ReadFromLedger(config, err,
-                        [out](Ledger& ledger, std::string* error) { return ledger.Report(out, error); });
+  if (!ReadFromLedger(config, err,
+                      [out](Ledger& ledger, std::string* error) { return ledger.Report(out, error); })) {
+    return false;
+  }
+  out->gone = StillGone(out->gone, config.settings);
+  return true;
 }
 
 void PrintDeliveries(std::ostream& out, const DeliveryReport& p, const date::time_zone* zone) {
@@ -85,6 +89,11 @@ void PrintDeliveries(std::ostream& out, const DeliveryReport& p, const date::tim
   };
   for (const OutboxEntry& e : p.failing) line("failing ", e);
   for (const OutboxEntry& e : p.given_up) line("given up", e);
+  for (const GoneWebhook& g : p.gone) {
+    out << "  disabled  webhook " << g.webhook << " since " << FormatRfc3339(g.at, zone) << ": "
+        << g.detail << " (it answered 410 Gone; edit [webhook." << g.webhook
+        << "] to send to it again)\n";
+  }
 }
 
 // Prints the warnings of a load that worked, or every problem of one that

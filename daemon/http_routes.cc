@@ -109,6 +109,13 @@ HttpResponse Route(const HttpRequest& r, const DaemonState& state) {
     std::vector<Acknowledgement> acks;
     if (state.ledger->Acks(false, &acks, &error))
       m.acknowledged_parts = AcknowledgementsInForce(config, acks);
+    std::vector<GoneWebhook> gone;
+    if (state.ledger->GoneWebhooks(&gone, &error)) gone = StillGone(gone, config.settings);
+    for (const auto& [name, hook] : config.settings.webhooks) {
+      bool disabled = std::any_of(gone.begin(), gone.end(),
+                                  [&](const GoneWebhook& g) { return g.webhook == name; });
+      m.webhooks_disabled.emplace_back(name, disabled);
+    }
     m.delivery = state.delivery;
     m.last_reload_ok = state.config_problem.empty();
     m.last_good = state.last_good;
@@ -125,6 +132,7 @@ HttpResponse Route(const HttpRequest& r, const DaemonState& state) {
     if (!state.ledger->Report(&report, &error)) {
       return {503, "text/plain; charset=utf-8", error + "\n", {}};
     }
+    report.gone = StillGone(report.gone, config.settings);
     return {200,
             "application/json",
             StatusJson(ComputeStatus(config, state.now), report, config.settings.zone),

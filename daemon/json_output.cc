@@ -89,6 +89,12 @@ std::string StatusJson(const StatusReport& report, const DeliveryReport& problem
   d["pending"] = problems.pending;
   d["failing"] = EntriesJson(problems.failing, zone);
   d["given_up"] = EntriesJson(problems.given_up, zone);
+  boost::json::array gone;
+  for (const GoneWebhook& g : problems.gone) {
+    gone.push_back(boost::json::object{
+        {"name", g.webhook}, {"since", FormatRfc3339(g.at, zone)}, {"detail", g.detail}});
+  }
+  d["webhooks_disabled"] = std::move(gone);
   o["deliveries"] = std::move(d);
   return boost::json::serialize(o) + "\n";
 }

@@ -94,6 +94,14 @@ std::string PrometheusText(const DaemonMetrics& m) {
   Metric(out, "plazo_config_last_good", "gauge",
          "1 while some file invalid on disk runs on its last good version, else 0.");
   Value(out, "plazo_config_last_good", "", m.last_good ? 1 : 0);
+  if (!m.webhooks_disabled.empty()) {
+    Metric(out, "plazo_webhook_disabled", "gauge",
+           "1 while the webhook is disabled because it answered 410 Gone, until its settings change.");
+    // Webhook names are slugs (config/settings.cc): nothing to escape.
+    for (const auto& [name, disabled] : m.webhooks_disabled) {
+      Value(out, "plazo_webhook_disabled", "webhook=\"" + name + "\"", disabled ? 1 : 0);
+    }
+  }
   return out;
 }
 

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "config/model.h"
 #include "dispatch/outbox_sender.h"
@@ -22,6 +24,8 @@ struct DaemonMetrics {
   Instant last_reload_at{};
   size_t config_errors = 0;     // in the files on disk
   bool last_good = false;       // some file runs on its last good version
+  // Per configured webhook: whether a 410 Gone disabled it.
+  std::vector<std::pair<std::string, bool>> webhooks_disabled;
 };
 
 // Every metric with its HELP and TYPE lines: plazo_build_info{version},
@@ -31,7 +35,7 @@ struct DaemonMetrics {
 // plazo_delivery_attempts_failed_total{channel},
 // plazo_delivery_latency_seconds{channel} (histogram),
 // plazo_last_reload_success, plazo_last_reload_timestamp_seconds,
-// plazo_config_errors, plazo_config_last_good.
+// plazo_config_errors, plazo_config_last_good, plazo_webhook_disabled{webhook}.
 std::string PrometheusText(const DaemonMetrics& m);
 
 }  // namespace plazo

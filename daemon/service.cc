@@ -1,6 +1,8 @@
 #include "daemon/service.h"
 
+#include <algorithm>
 #include <csignal>
+#include <map>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -102,6 +104,9 @@ class Service {
       return 1;
     }
     sender_ = std::make_unique<OutboxSender>(io_, *ledger_, Now, writer_.get());
+    sender_->OnGone([this](const std::string& webhook, const std::string& detail, Instant at) {
+      MarkGone(webhook, detail, at);
+    });
     dispatcher_ = std::make_unique<Dispatcher>(*ledger_, *sender_);
     if (!dispatcher_->Start(Now(), &error) || !sender_->Load(&error)) {
       spdlog::error("{}", error);
@@ -142,7 +147,50 @@ class Service {
   void ConfigureChannels() {
     const Settings& s = config_.current().config.settings;
     channels_.Configure(s);
+    DisableGoneWebhooks(s);
     sender_->Configure(s.delivery, channels_.email(), channels_.webhook());
+  }
+
+  // Tells the sender which webhooks a 410 Gone disabled; a webhook whose
+  // settings changed since (or that was removed) is enabled again and its
+  // mark dropped from the ledger.
+  void DisableGoneWebhooks(const Settings& s) {
+    std::vector<GoneWebhook> marks;
+    std::string error;
+    if (!ledger_->GoneWebhooks(&marks, &error)) {
+      spdlog::error("ledger: {}", error);
+      return;
+    }
+    std::vector<GoneWebhook> still = StillGone(marks, s);
+    std::map<std::string, std::string> disabled;
+    for (const GoneWebhook& g : marks) {
+      bool holds = std::any_of(still.begin(), still.end(),
+                               [&](const GoneWebhook& h) { return h.webhook == g.webhook; });
+      if (holds) {
+        disabled[g.webhook] = "webhook " + g.webhook + " answered 410 Gone at " +
+                              FormatRfc3339(g.at, s.zone) +
+                              " and is disabled until its settings change";
+        spdlog::warn("{}", disabled[g.webhook]);
+      } else if (ledger_->ClearGone(g.webhook, &error)) {
+        spdlog::info("webhook {}: its settings changed since it answered 410 Gone; sending to it "
+                     "again",
+                     g.webhook);
+      } else {
+        spdlog::error("ledger: {}", error);
+      }
+    }
+    sender_->SetDisabledWebhooks(std::move(disabled));
+  }
+
+  void MarkGone(const std::string& webhook, const std::string& detail, Instant at) {
+    const Settings& s = config_.current().config.settings;
+    auto it = s.webhooks.find(webhook);
+    if (it == s.webhooks.end()) return;  // removed meanwhile: nothing to disable
+    std::string error;
+    if (!ledger_->MarkGone(GoneWebhook{webhook, WebhookFingerprint(it->second), at, detail},
+                           &error)) {
+      spdlog::error("ledger: {}", error);
+    }
   }
 
   // store_files: the store files that changed, when only they did; nullptr

@@ -110,9 +110,9 @@ class WebhookChannel final : public Transport,
   void Configure(const std::map<std::string, Webhook, std::less<>>& hooks) {
     std::map<std::string, Endpoint, std::less<>> next;
     for (const auto& [name, hook] : hooks) {
-      Endpoint endpoint{hook, ""};
+      Endpoint endpoint{hook, {}};
       std::string error;
-      if (!LoadWebhookKey(hook, &endpoint.key, &error)) endpoint.key.clear();
+      if (!LoadWebhookKeys(hook, &endpoint.keys, &error)) endpoint.keys.clear();
       next.emplace(name, std::move(endpoint));
     }
     endpoints_ = std::move(next);
@@ -131,23 +131,24 @@ class WebhookChannel final : public Transport,
       return;
     }
     const Endpoint& endpoint = it->second;
-    if (endpoint.key.empty()) {
+    if (endpoint.keys.empty()) {
       // Unreadable at reload: read again, so a fixed file is picked up.
-      std::string key, error;
-      if (!LoadWebhookKey(endpoint.hook, &key, &error)) {
+      WebhookKeys keys;
+      std::string error;
+      if (!LoadWebhookKeys(endpoint.hook, &keys, &error)) {
         done(DeliveryResult{DeliveryOutcome::kRetry, error});
         return;
       }
-      it->second.key = std::move(key);
+      it->second.keys = std::move(keys);
     }
     std::shared_ptr<WebhookTransport> t;
     if (!idle_.empty()) {
       t = std::move(idle_.back());
       idle_.pop_back();
-      t->Retarget(endpoint.hook, endpoint.key);
+      t->Retarget(endpoint.hook, endpoint.keys);
     } else {
       std::string error;
-      t = WebhookTransport::Create(endpoint.hook, endpoint.key, &error);
+      t = WebhookTransport::Create(endpoint.hook, endpoint.keys, &error);
       if (!t) {
         done(DeliveryResult{DeliveryOutcome::kRetry, error});
         return;
@@ -165,7 +166,7 @@ class WebhookChannel final : public Transport,
  private:
   struct Endpoint {
     Webhook hook;
-    std::string key;  // the HMAC key; empty when it could not be read
+    WebhookKeys keys;  // the HMAC keys; empty when they could not be read
   };
 
   TransferLoop& loop_;

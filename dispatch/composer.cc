@@ -5,6 +5,18 @@
 #include "notifiers/payload.h"
 
 namespace plazo {
+namespace {
+
+// The program of all n's items, or null when they are of several or none.
+const Program* OnlyProgram(const Notification& n) {
+  const Program* program = n.items.empty() ? nullptr : n.items[0].program;
+  for (const PlannedItem& i : n.items) {
+    if (i.program != program) return nullptr;
+  }
+  return program;
+}
+
+}  // namespace
 
 std::optional<Composer> Composer::Load(const Settings& settings, Diagnostics* diags,
                                        std::shared_ptr<const LinkKeys> link_keys) {
@@ -14,6 +26,10 @@ std::optional<Composer> Composer::Load(const Settings& settings, Diagnostics* di
     return std::nullopt;
   }
   Composer composer(std::move(renderer), SenderFor(settings), settings.zone);
+  for (const auto& [name, hook] : settings.webhooks) {
+    composer.formats_[name] = WebhookFormatNamed(hook.format).value_or(WebhookFormat::kJson);
+  }
+  if (settings.http) composer.pages_url_ = settings.http->public_url;
   if (link_keys && !link_keys->empty() && settings.http && !settings.http->public_url.empty()) {
     composer.link_keys_ = std::move(link_keys);
     composer.public_url_ = settings.http->public_url;
@@ -52,15 +68,22 @@ bool Composer::Compose(const Notification& n, Instant now, OutboxEntry* out,
   out->destination = n.destination;
   out->kind = n.kind;
   if (n.channel == Channel::kWebhook) {
-    out->payload = WebhookPayload(n, now, zone_);
+    WebhookFormat format = FormatOf(n.destination);
+    if (format == WebhookFormat::kJson) {
+      out->payload = WebhookPayload(n, now, zone_);
+      return true;
+    }
+    ChatMessage m = renderer_.RenderChat(n);
+    if (const Program* p = OnlyProgram(n)) {
+      m.thread = p->id;
+      m.link = ProgramPage(*p);
+    }
+    out->payload = ChatBody(format, m);
     return true;
   }
   RenderedEmail mail = renderer_.Render(n, zone_, LinksFor(n, now));
   // One program's digest is on that program's list; a mixed one on plazo's.
-  const Program* program = n.items.empty() ? nullptr : n.items[0].program;
-  for (const PlannedItem& i : n.items) {
-    if (i.program != program) program = nullptr;
-  }
+  const Program* program = OnlyProgram(n);
   std::string list_id = program != nullptr ? program->id : "plazo";
   std::string list_name = program == nullptr      ? "plazo"
                           : program->name.empty() ? program->id
@@ -72,6 +95,24 @@ bool Composer::Compose(const Notification& n, Instant now, OutboxEntry* out,
     return false;
   }
   return true;
+}
+
+std::string Composer::AcknowledgedBody(const AcknowledgedEvent& e) const {
+  WebhookFormat format = FormatOf(e.destination);
+  if (format == WebhookFormat::kJson) return AcknowledgedPayload(e, zone_);
+  ChatMessage m = renderer_.RenderAcknowledgedChat(*e.program, *e.commitment, e.by, e.comment);
+  m.thread = e.program->id;
+  m.link = ProgramPage(*e.program);
+  return ChatBody(format, m);
+}
+
+WebhookFormat Composer::FormatOf(const std::string& webhook) const {
+  auto it = formats_.find(webhook);
+  return it == formats_.end() ? WebhookFormat::kJson : it->second;
+}
+
+std::string Composer::ProgramPage(const Program& p) const {
+  return pages_url_.empty() ? std::string() : pages_url_ + "/programs/" + p.id;
 }
 
 std::vector<DeliveryRecord> PendingItems(const Notification& n) {

@@ -1,13 +1,15 @@
 // The composer: turns a planned notification into the exact bytes the
 // outbox stores and a transport sends, an RFC 5322 message for e-mail
-// (rendered from the templates, email_message.h) or the JSON body for a
-// webhook (payload.h; signed per attempt by the transport). The bytes are
+// (rendered from the templates, email_message.h) or the body for a webhook
+// in its format (the JSON of payload.h, or a team chat's, chat_payload.h;
+// signed per attempt by the transport). The bytes are
 // fixed at enqueue time so that every retry sends the same message with the
 // same id. One composer serves one configuration; the daemon and
 // `plazod send-test` use it alike.
 #ifndef PLAZO_DISPATCH_COMPOSER_H_
 #define PLAZO_DISPATCH_COMPOSER_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +18,7 @@
 #include "config/model.h"
 #include "ledger/ledger.h"
 #include "notifiers/link_token.h"
+#include "notifiers/payload.h"
 #include "notifiers/render.h"
 #include "planner/planner.h"
 
@@ -41,6 +44,10 @@ class Composer {
   [[nodiscard]] bool Compose(const Notification& n, Instant now, OutboxEntry* out,
                              std::string* error) const;
 
+  // The body telling webhook hook that an officer acknowledged a part: the
+  // JSON of payload.h, or a chat message in the webhook's format.
+  std::string AcknowledgedBody(const AcknowledgedEvent& e) const;
+
  private:
   Composer(EmailRenderer renderer, std::string from, const date::time_zone* zone)
       : renderer_(std::move(renderer)), from_(std::move(from)), zone_(zone) {}
@@ -48,8 +55,16 @@ class Composer {
   // The links of n's e-mail, composed at now; empty without links.
   MessageLinks LinksFor(const Notification& n, Instant now) const;
 
+  // A webhook's body format: its `format`, json for an unknown name.
+  WebhookFormat FormatOf(const std::string& webhook) const;
+  // The program's page for a chat message's button; empty without [http]
+  // public_url.
+  std::string ProgramPage(const Program& p) const;
+
   EmailRenderer renderer_;
   std::string from_;
+  std::map<std::string, WebhookFormat, std::less<>> formats_;  // per webhook name
+  std::string pages_url_;  // [http] public_url, or empty
   const date::time_zone* zone_;
   std::shared_ptr<const LinkKeys> link_keys_;  // null: no links
   std::string public_url_;

@@ -50,6 +50,8 @@ struct OutboxSender::Impl {
   RetryPolicy retry;
   std::shared_ptr<Transport> email;
   std::shared_ptr<Transport> webhook;
+  std::map<std::string, std::string> disabled;  // webhook -> why (410 Gone)
+  OutboxSender::GoneHandler on_gone;
 
   // Every entry the sender holds, by id. The ledger says pending for all of
   // them, so none may be taken again until its attempt is on disk.
@@ -139,6 +141,12 @@ struct OutboxSender::Impl {
       return;
     }
     h.in_flight = true;
+    if (h.entry.channel == "webhook") {
+      if (auto it = disabled.find(h.entry.destination); it != disabled.end()) {
+        Finished(id, DeliveryResult{DeliveryOutcome::kPermanent, it->second});
+        return;
+      }
+    }
     ++transfers;
     ++busy[h.peer];
     TransportFor(h.entry)->Start(Outgoing{id, h.entry.destination, std::move(*payload)}, now,
@@ -187,6 +195,12 @@ struct OutboxSender::Impl {
       if (!attempt.ok && !attempt.permanent) {
         attempt.retry_at =
             NextRetry(retry, entry.attempts + 1, entry.created_at, now, JitterSeed(id));
+        // The peer's Retry-After, bounded by the longest wait between
+        // attempts: a receiver cannot park a reminder for a day.
+        if (attempt.retry_at && result.retry_after) {
+          Duration asked = std::min<Duration>(*result.retry_after, retry.max_delay);
+          attempt.retry_at = std::max(*attempt.retry_at, now + asked);
+        }
       }
       attempts.emplace_back(id, std::move(attempt));
     }
@@ -291,6 +305,13 @@ struct OutboxSender::Impl {
       channel.failed += entry.attempts == 0;
       ++channel.failed_attempts;
       ++channel.given_up;
+      if (result.gone && disabled.count(entry.destination) == 0) {
+        std::string why = "webhook " + entry.destination +
+                          " answered 410 Gone and is disabled until its settings change";
+        spdlog::error("{}", why);
+        disabled[entry.destination] = why;
+        if (on_gone) on_gone(entry.destination, result.detail, now);
+      }
       spdlog::error("gave up {} {} to {} after {} attempts: {}", entry.kind, entry.notification_id,
                     entry.destination, entry.attempts + 1, result.detail);
     }
@@ -339,6 +360,12 @@ void OutboxSender::Configure(const DeliverySettings& delivery, std::shared_ptr<T
   for (auto& key : impl_->parked) impl_->waiting.insert(std::move(key));
   impl_->parked.clear();
   impl_->Pump();
+}
+
+void OutboxSender::OnGone(GoneHandler handler) { impl_->on_gone = std::move(handler); }
+
+void OutboxSender::SetDisabledWebhooks(std::map<std::string, std::string> disabled) {
+  impl_->disabled = std::move(disabled);
 }
 
 bool OutboxSender::Load(std::string* error) {

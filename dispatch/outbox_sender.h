@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,6 +87,19 @@ class OutboxSender {
   // on the transport they started on. Then starts what is due.
   void Configure(const DeliverySettings& delivery, std::shared_ptr<Transport> email,
                  std::shared_ptr<Transport> webhook);
+
+  // Called when a webhook's receiver answers 410 Gone, with the webhook's
+  // name, the attempt's detail and the time: the daemon records it in the
+  // ledger. From then on the sender gives up every entry for that webhook
+  // without sending it, until SetDisabledWebhooks says otherwise.
+  using GoneHandler = std::function<void(const std::string& webhook, const std::string& detail,
+                                         Instant at)>;
+  void OnGone(GoneHandler handler);
+
+  // The webhooks not to send to (name -> why, for the attempt's detail):
+  // those a 410 Gone disabled and whose settings have not changed since.
+  // Replaces the previous set.
+  void SetDisabledWebhooks(std::map<std::string, std::string> disabled);
 
   // Reads every pending entry from the ledger into the queue (without
   // their messages): what the last run left. Call once, at start. False

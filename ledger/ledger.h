@@ -154,12 +154,25 @@ struct PartDelivery {
   std::string last_error;
 };
 
+// A webhook disabled because its receiver answered 410 Gone.
+struct GoneWebhook {
+  std::string webhook;      // its name
+  std::string fingerprint;  // of its settings then
+  Instant at{};
+  std::string detail;       // the attempt's detail, for status
+};
+
+// The marks of gone that still hold: those whose webhook is configured with
+// the same settings (WebhookFingerprint) as when it answered 410 Gone.
+std::vector<GoneWebhook> StillGone(const std::vector<GoneWebhook>& gone, const Settings& settings);
+
 struct DeliveryReport {
   int64_t sent = 0;
   int64_t pending = 0;
   std::vector<OutboxEntry> failing;   // pending, with at least one failed attempt
   std::vector<OutboxEntry> given_up;
   std::vector<Acknowledgement> acknowledged;  // active ones, oldest first
+  std::vector<GoneWebhook> gone;  // every mark: callers keep StillGone's
 };
 
 class Ledger {
@@ -361,6 +374,14 @@ class Ledger {
 
   // Revokes the active acknowledgements of one part, whatever their due, at
   // now; *count says how many there were (0 is not an error).
+  // Webhooks that answered 410 Gone (issue 16): each stays disabled until
+  // its settings change, which fingerprint (WebhookFingerprint) tells.
+  // MarkGone replaces the webhook's mark; ClearGone removes it (no error
+  // when there is none).
+  [[nodiscard]] bool MarkGone(const GoneWebhook& gone, std::string* error);
+  [[nodiscard]] bool GoneWebhooks(std::vector<GoneWebhook>* out, std::string* error);
+  [[nodiscard]] bool ClearGone(std::string_view webhook, std::string* error);
+
   [[nodiscard]] bool RevokeAcks(std::string_view program, std::string_view commitment,
                                 Instant now, int* count, std::string* error);
 

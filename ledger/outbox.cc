@@ -342,7 +342,7 @@ bool Ledger::Report(DeliveryReport* out, std::string* error) {
       return false;
     }
   }
-  return Acks(false, &out->acknowledged, error);
+  return Acks(false, &out->acknowledged, error) && GoneWebhooks(&out->gone, error);
 }
 
 }  // namespace plazo

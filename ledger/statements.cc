@@ -72,6 +72,8 @@ constexpr std::array<const char*, LedgerStatements::kCount> kSqlText = {
     " coalesce(o.sent_at, 0), coalesce(o.last_error, '')"
     " FROM deliveries d LEFT JOIN outbox o ON o.notification_id = d.notification_id"
     " WHERE d.key >= ?1 AND d.key < ?2 ORDER BY d.planned_at DESC, d.key",
+    "SELECT key, value FROM meta WHERE key >= ?1 AND key < ?2 ORDER BY key",
+    "DELETE FROM meta WHERE key = ?1",
 };
 
 #undef PLAZO_ADVANCES

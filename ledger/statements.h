@@ -60,6 +60,8 @@ class LedgerStatements {
                           // planned_at, recorded_at, and of its entry (or
                           // empty) channel, destination, state, attempts,
                           // sent_at, last_error; newest planned first
+    kSelectMetaRange,     // ?1 first key, ?2 key past the last -> key, value
+    kDeleteMeta,          // ?1 key
     kCount,
   };
 

@@ -3,7 +3,10 @@
 #ifndef PLAZO_NOTIFIERS_DELIVERY_RESULT_H_
 #define PLAZO_NOTIFIERS_DELIVERY_RESULT_H_
 
+#include <chrono>
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace plazo {
 
@@ -14,12 +17,23 @@ enum class DeliveryOutcome {
 };
 
 struct DeliveryResult {
+  DeliveryResult() = default;
+  DeliveryResult(DeliveryOutcome o, std::string d) : outcome(o), detail(std::move(d)) {}
+
   DeliveryOutcome outcome = DeliveryOutcome::kRetry;
   // One line for logs and the outbox's attempt log, such as "HTTP 503" or
   // "smtp: RCPT failed: 550 (5.1.1 mailbox unavailable)". Never holds a
   // secret: senders build it from status codes, curl's messages and the
   // peer's replies only.
   std::string detail;
+  // For a retry: how long the peer asked to be left alone (an HTTP 429 or
+  // 503 with Retry-After). The outbox waits at least this long, up to its
+  // longest wait between attempts.
+  std::optional<std::chrono::seconds> retry_after;
+  // For a permanent failure: the receiver said the endpoint is gone for
+  // good (HTTP 410), so nothing more is sent to it until its settings
+  // change (Standard Webhooks).
+  bool gone = false;
 
   bool ok() const { return outcome == DeliveryOutcome::kDelivered; }
 };

@@ -37,11 +37,14 @@ class Mailer {
   virtual std::string Describe() const = 0;
 };
 
-// The From of messages written to the outbox folder when there is no
-// [email] section to name one.
-inline constexpr std::string_view kOutboxFrom = "plazo <plazo@localhost>";
+// The From when settings name none: "plazo <plazo@HOST>", HOST the
+// machine's fully qualified name as the resolver gives it (the hostname
+// when it has no other, "localhost" when it has none), lower case. A
+// relay's SPF/DMARC rules may still want [email] from: this is a
+// reasonable default, not a verified sender.
+std::string DefaultFrom();
 
-// The From header for settings: [email] from, else kOutboxFrom.
+// The From header for settings: [email] from, else DefaultFrom().
 std::string SenderFor(const Settings& settings);
 
 // The mailer settings ask for: SMTP when [email] is present, else the

@@ -63,6 +63,13 @@ const std::vector<PhraseSpec>& PhraseSpecs() {
         {"intro.overdue", {"count"}},
         {"intro.escalation", {"count"}},
         {"intro.test", {"count"}},
+        {"chat.due", {"when", "due", "rescheduled"}},
+        {"chat.text", {"text"}},
+        {"chat.verification", {"verification"}},
+        {"chat.more.one", {"count"}},
+        {"chat.more.many", {"count"}},
+        {"chat.program", {}},
+        {"chat.acknowledged", {"commitment", "program", "by"}},
     };
   }();
   return specs;
@@ -330,6 +337,23 @@ std::string EmailRenderer::Headline(const Notification& n) const {
   return headline;
 }
 
+std::string EmailRenderer::CommitmentName(const Program& p, const Commitment& c) const {
+  return Phrase(c.part > 1 || HasOtherParts(p, c) ? "commitment.part" : "commitment",
+                {{"number", std::to_string(c.number)}, {"part", std::to_string(c.part)}});
+}
+
+std::string EmailRenderer::ProgramsText(const Notification& n) const {
+  std::vector<const Program*> programs;
+  for (const PlannedItem& i : n.items) {
+    if (std::find(programs.begin(), programs.end(), i.program) == programs.end()) {
+      programs.push_back(i.program);
+    }
+  }
+  if (programs.empty()) return Phrase("programs.none");
+  if (programs.size() == 1) return programs[0]->name.empty() ? programs[0]->id : programs[0]->name;
+  return Phrase("programs.many", {{"count", std::to_string(programs.size())}});
+}
+
 TemplateValues EmailRenderer::ItemValues(const PlannedItem& item) const {
   const Program& p = *item.program;
   const Commitment& c = *item.commitment;
@@ -340,8 +364,7 @@ TemplateValues EmailRenderer::ItemValues(const PlannedItem& item) const {
   v["service"] = p.service;
   v["number"] = std::to_string(c.number);
   v["part"] = std::to_string(c.part);
-  v["commitment"] = Phrase(c.part > 1 || HasOtherParts(p, c) ? "commitment.part" : "commitment",
-                           {{"number", v["number"]}, {"part", v["part"]}});
+  v["commitment"] = CommitmentName(p, c);
   v["text"] = c.text;
   v["verification"] = c.verification;
   v["status"] = Phrase("status." + std::string(StatusName(c.status)));
@@ -376,22 +399,10 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
     for (const PlannedItem& i : n.items) top = std::max(top, i.stage.kind);
     kind = KindName(top);
   }
-  std::vector<const Program*> programs;
-  for (const PlannedItem& i : n.items) {
-    if (std::find(programs.begin(), programs.end(), i.program) == programs.end()) {
-      programs.push_back(i.program);
-    }
-  }
   std::string count = std::to_string(n.items.size());
   TemplateValues top;
   top["headline"] = Headline(n);
-  if (programs.empty()) {
-    top["programs"] = Phrase("programs.none");
-  } else if (programs.size() == 1) {
-    top["programs"] = programs[0]->name.empty() ? programs[0]->id : programs[0]->name;
-  } else {
-    top["programs"] = Phrase("programs.many", {{"count", std::to_string(programs.size())}});
-  }
+  top["programs"] = ProgramsText(n);
   top["intro"] = Phrase("intro." + kind, {{"count", count}});
   top["count"] = count;
   top["kind"] = kind;
@@ -406,9 +417,7 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
     const Commitment& c = *a.commitment;
     std::string line =
         Phrase("acknowledged.line",
-               {{"commitment",
-                 Phrase(c.part > 1 || HasOtherParts(p, c) ? "commitment.part" : "commitment",
-                        {{"number", std::to_string(c.number)}, {"part", std::to_string(c.part)}})},
+               {{"commitment", CommitmentName(p, c)},
                 {"program", p.name.empty() ? p.id : p.name},
                 {"by", a.by},
                 {"date", DateText(zone != nullptr
@@ -432,6 +441,48 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
   r.text = body_text_.Expand(top, items, false);
   r.html = body_html_.Expand(top, items, true);
   return r;
+}
+
+ChatMessage EmailRenderer::RenderChat(const Notification& n) const {
+  ChatMessage m;
+  m.title = OneLine(Headline(n) + " — " + ProgramsText(n));
+  for (const PlannedItem& i : n.items) {
+    TemplateValues v = ItemValues(i);
+    ChatItem item;
+    item.title = OneLine(v["commitment"] + " · " + v["program"]);
+    item.lines.push_back(OneLine(Phrase(
+        "chat.due", {{"when", v["when"]}, {"due", v["due"]}, {"rescheduled", v["rescheduled"]}})));
+    if (!v["text"].empty()) item.lines.push_back(OneLine(Phrase("chat.text", {{"text", v["text"]}})));
+    if (!v["verification"].empty()) {
+      item.lines.push_back(
+          OneLine(Phrase("chat.verification", {{"verification", v["verification"]}})));
+    }
+    item.urgent = i.stage.kind == StageKind::kOverdue || i.stage.kind == StageKind::kEscalation;
+    m.items.push_back(std::move(item));
+  }
+  m.link_label = Phrase("chat.program");
+  m.more = [this](int hidden) {
+    return Phrase(hidden == 1 ? "chat.more.one" : "chat.more.many",
+                  {{"count", std::to_string(hidden)}});
+  };
+  return m;
+}
+
+ChatMessage EmailRenderer::RenderAcknowledgedChat(const Program& p, const Commitment& c,
+                                                  const std::string& by,
+                                                  const std::string& comment) const {
+  ChatMessage m;
+  m.title = OneLine(Phrase("chat.acknowledged", {{"commitment", CommitmentName(p, c)},
+                                                 {"program", p.name.empty() ? p.id : p.name},
+                                                 {"by", by}}));
+  if (!comment.empty()) {
+    ChatItem item;
+    item.title = OneLine(CommitmentName(p, c) + " · " + (p.name.empty() ? p.id : p.name));
+    item.lines.push_back(Phrase("acknowledged.comment", {{"comment", OneLine(comment)}}));
+    m.items.push_back(std::move(item));
+  }
+  m.link_label = Phrase("chat.program");
+  return m;
 }
 
 }  // namespace plazo

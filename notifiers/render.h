@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "config/diagnostics.h"
+#include "notifiers/chat_payload.h"
 #include "notifiers/template.h"
 #include "planner/planner.h"
 
@@ -67,6 +68,17 @@ class EmailRenderer {
   RenderedEmail Render(const Notification& n, const date::time_zone* zone,
                        const MessageLinks& links = {}) const;
 
+  // n for a team chat (chat_payload.h), in the e-mail's words: its headline
+  // and programs as the title, and per item the e-mail's title, when, text
+  // and what to submit (chat.* phrases). No intro: the e-mail's speaks to
+  // the officer, a channel is read by the team. Sets neither thread nor link.
+  ChatMessage RenderChat(const Notification& n) const;
+
+  // The news that by acknowledged c of p (issue 14) for a team chat, with
+  // the officer's comment, if any, as its one line.
+  ChatMessage RenderAcknowledgedChat(const Program& p, const Commitment& c, const std::string& by,
+                                     const std::string& comment) const;
+
  private:
   // The phrase called key expanded with values.
   std::string Phrase(std::string_view key, const TemplateValues& values = {}) const;
@@ -77,6 +89,10 @@ class EmailRenderer {
   // The headline of n (headline.* phrases).
   std::string Headline(const Notification& n) const;
   TemplateValues ItemValues(const PlannedItem& item) const;
+  // "Compromiso 4, parte 1" or "Compromiso 4".
+  std::string CommitmentName(const Program& p, const Commitment& c) const;
+  // The programs of n: one's name, "3 programas" or "sin compromisos".
+  std::string ProgramsText(const Notification& n) const;
 
   Template subject_;
   Template body_text_;

@@ -95,8 +95,8 @@ bool CheckRunRequirements(const Settings& settings, Diagnostics* diags) {
   }
   for (const auto& [name, hook] : settings.webhooks) {
     if (!hook.url.empty()) ok = CheckUrl(hook.url, hook.url_pos, diags) && ok;
-    if (!hook.secret_file.empty()) {
-      ok = CheckSecretFile(hook.secret_file, hook.secret_file_pos, true, diags) && ok;
+    for (const std::string& file : hook.secret_files) {
+      ok = CheckSecretFile(file, hook.secret_file_pos, true, diags) && ok;
     }
   }
   return ok;

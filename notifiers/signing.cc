@@ -1,5 +1,6 @@
 #include "notifiers/signing.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -31,13 +32,32 @@ bool WebhookKeyFromSecret(std::string_view secret, std::string* key, std::string
   return true;
 }
 
-bool LoadWebhookKey(const Webhook& hook, std::string* key, std::string* error) {
-  std::string secret, why;
-  if (!LoadSecret(hook.secret_file, hook.secret_env, &secret, &why) ||
-      !WebhookKeyFromSecret(secret, key, &why)) {
-    *error = "webhook " + hook.name + ": " + why;
+bool LoadWebhookKeys(const Webhook& hook, WebhookKeys* keys, std::string* error) {
+  WebhookKeys loaded;
+  auto load = [&](const std::string& file, const std::string& env) {
+    std::string secret, key, why;
+    bool ok = LoadSecret(file, env, &secret, &why) && WebhookKeyFromSecret(secret, &key, &why);
+    OPENSSL_cleanse(secret.data(), secret.size());
+    if (!ok) {
+      *error = "webhook " + hook.name + ": " + why;
+      return false;
+    }
+    loaded.push_back(std::move(key));
+    return true;
+  };
+  bool ok = true;
+  if (hook.secret_files.empty()) {
+    ok = load("", hook.secret_env);
+  } else {
+    for (const std::string& file : hook.secret_files) {
+      if (!(ok = load(file, ""))) break;
+    }
+  }
+  if (!ok) {
+    for (std::string& k : loaded) OPENSSL_cleanse(k.data(), k.size());
     return false;
   }
+  *keys = std::move(loaded);
   return true;
 }
 
@@ -55,6 +75,20 @@ WebhookSignature SignWebhook(std::string_view key, std::string_view id, Instant 
        reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(), mac,
        &mac_size);
   s.signature = "v1," + Base64Encode(std::string_view(reinterpret_cast<char*>(mac), mac_size));
+  return s;
+}
+
+WebhookSignature SignWebhook(const WebhookKeys& keys, std::string_view id, Instant timestamp,
+                             std::string_view body) {
+  WebhookSignature s;
+  for (const std::string& key : keys) {
+    WebhookSignature one = SignWebhook(key, id, timestamp, body);
+    if (s.id.empty()) {
+      s = std::move(one);
+    } else {
+      s.signature += " " + one.signature;
+    }
+  }
   return s;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/model.h"
 
@@ -28,13 +29,25 @@ struct WebhookSignature {
 // is empty.
 [[nodiscard]] bool WebhookKeyFromSecret(std::string_view secret, std::string* key, std::string* error);
 
-// Reads hook's secret (secret_file or secret_env; secret.h) and derives its
-// key. *error names the webhook and where its secret was looked for, never
-// the secret.
-[[nodiscard]] bool LoadWebhookKey(const Webhook& hook, std::string* key, std::string* error);
+// The keys an endpoint signs with: one, or several while its secret is
+// rotated (Standard Webhooks: one signature per key, the receiver accepts
+// any).
+using WebhookKeys = std::vector<std::string>;
+
+// Reads hook's secrets (each of secret_files, or secret_env; secret.h) and
+// derives their keys, in order. Fails when any cannot be read: a rotation
+// with one secret missing is a mistake to report, not to paper over.
+// *error names the webhook and where its secret was looked for, never the
+// secret.
+[[nodiscard]] bool LoadWebhookKeys(const Webhook& hook, WebhookKeys* keys, std::string* error);
 
 // Signs body as delivery id at timestamp with key.
 WebhookSignature SignWebhook(std::string_view key, std::string_view id, Instant timestamp,
+                             std::string_view body);
+
+// Signs with each of keys: the signature header holds one "v1,<base64>"
+// per key, separated by spaces, in keys' order. keys must not be empty.
+WebhookSignature SignWebhook(const WebhookKeys& keys, std::string_view id, Instant timestamp,
                              std::string_view body);
 
 }  // namespace plazo

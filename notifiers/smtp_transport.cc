@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 
 #include "notifiers/email_message.h"
+#include "notifiers/mailer.h"
 #include "notifiers/secret.h"
 
 namespace plazo {
@@ -52,7 +53,7 @@ std::unique_ptr<SmtpTransport> SmtpTransport::Create(const EmailSettings& settin
   std::unique_ptr<SmtpTransport> t(new SmtpTransport());
   t->url_ = settings.url;
   Mailbox from;
-  if (!ParseMailbox(settings.from, &from)) {
+  if (!ParseMailbox(settings.from.empty() ? DefaultFrom() : settings.from, &from)) {
     *error = "[email] from is not an e-mail address";
     return nullptr;
   }

@@ -5,7 +5,6 @@
 #include <openssl/crypto.h>
 
 #include "base/ids.h"
-#include "notifiers/signing.h"
 
 namespace plazo {
 namespace {
@@ -37,12 +36,12 @@ DeliveryResult ClassifyHttp(long http_status, CURLcode code) {
 
 std::unique_ptr<WebhookTransport> WebhookTransport::Create(const Webhook& hook,
                                                            std::string* error) {
-  std::string key;
-  if (!LoadWebhookKey(hook, &key, error)) return nullptr;
-  return Create(hook, std::move(key), error);
+  WebhookKeys keys;
+  if (!LoadWebhookKeys(hook, &keys, error)) return nullptr;
+  return Create(hook, std::move(keys), error);
 }
 
-std::unique_ptr<WebhookTransport> WebhookTransport::Create(const Webhook& hook, std::string key,
+std::unique_ptr<WebhookTransport> WebhookTransport::Create(const Webhook& hook, WebhookKeys keys,
                                                            std::string* error) {
   std::unique_ptr<WebhookTransport> t(new WebhookTransport());
   t->curl_ = NewCurlEasy();
@@ -61,23 +60,35 @@ std::unique_ptr<WebhookTransport> WebhookTransport::Create(const Webhook& hook, 
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &WebhookTransport::OnResponse);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, t.get());
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->error_buffer_);
-  t->Retarget(hook, std::move(key));
+  t->Retarget(hook, std::move(keys));
   return t;
 }
 
-void WebhookTransport::Retarget(const Webhook& hook, std::string key) {
-  if (!key_.empty()) OPENSSL_cleanse(key_.data(), key_.size());
+void WebhookTransport::ForgetKeys() {
+  for (std::string& key : keys_) OPENSSL_cleanse(key.data(), key.size());
+  keys_.clear();
+}
+
+void WebhookTransport::Retarget(const Webhook& hook, WebhookKeys keys) {
+  ForgetKeys();
   name_ = hook.name;
-  key_ = std::move(key);
+  keys_ = std::move(keys);
+  url_ = hook.url;
+  // Google Chat threads by the body's threadKey only when the URL asks it
+  // to (else every message starts a thread): ask, unless the admin chose.
+  if (hook.format == "googlechat" && url_.find("messageReplyOption=") == std::string::npos) {
+    url_ += url_.find('?') == std::string::npos ? '?' : '&';
+    url_ += "messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD";
+  }
   CURL* c = curl_.get();
-  curl_easy_setopt(c, CURLOPT_URL, hook.url.c_str());
+  curl_easy_setopt(c, CURLOPT_URL, url_.c_str());
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
                    static_cast<long>(std::chrono::milliseconds(hook.timeout).count()));
 }
 
 WebhookTransport::~WebhookTransport() {
   curl_.reset();
-  if (!key_.empty()) OPENSSL_cleanse(key_.data(), key_.size());
+  ForgetKeys();
 }
 
 size_t WebhookTransport::OnResponse(char* data, size_t size, size_t count, void* self) {
@@ -95,7 +106,11 @@ bool WebhookTransport::Prepare(std::string_view id, Instant timestamp, std::stri
     *error = "webhook " + name_ + ": the delivery id must be letters, digits, '.', '_' and '-'";
     return false;
   }
-  WebhookSignature s = SignWebhook(key_, id, timestamp, body);
+  if (keys_.empty()) {
+    *error = "webhook " + name_ + ": no key to sign with";
+    return false;
+  }
+  WebhookSignature s = SignWebhook(keys_, id, timestamp, body);
   CurlList headers;
   bool ok = AppendToList(&headers, "Content-Type: application/json") &&
             AppendToList(&headers, "webhook-id: " + s.id) &&
@@ -123,6 +138,19 @@ DeliveryResult WebhookTransport::Finish(CURLcode code) {
   curl_easy_getinfo(curl_.get(), CURLINFO_RESPONSE_CODE, &status);
   DeliveryResult r = ClassifyHttp(status, code);
   if (code != CURLE_OK && error_buffer_[0] != '\0') r.detail = OneLineForLog(error_buffer_, 200);
+  if (code == CURLE_OK && (status == 429 || status == 503)) {
+    // curl reads both forms of Retry-After: seconds, or an HTTP date
+    // (then the seconds from now to it).
+    curl_off_t seconds = 0;
+    if (curl_easy_getinfo(curl_.get(), CURLINFO_RETRY_AFTER, &seconds) == CURLE_OK && seconds > 0) {
+      r.retry_after = std::chrono::seconds(seconds);
+      r.detail += " (Retry-After: " + std::to_string(seconds) + "s)";
+    }
+  }
+  if (code == CURLE_OK && status == 410) {
+    r.gone = true;
+    r.detail = "HTTP 410 Gone";
+  }
   if (code == CURLE_OK && !r.ok()) {
     std::string said = OneLineForLog(response_, kResponseKept);
     if (!said.empty()) r.detail += ": " + said;

@@ -20,6 +20,7 @@
 #include "config/model.h"
 #include "notifiers/curl_handle.h"
 #include "notifiers/delivery_result.h"
+#include "notifiers/signing.h"
 
 namespace plazo {
 
@@ -33,20 +34,21 @@ namespace plazo {
 
 class WebhookTransport {
  public:
-  // Loads hook's secret (signing.h) and sets up a handle for its URL.
+  // Loads hook's secrets (signing.h) and sets up a handle for its URL.
   // Returns nullptr with *error set when the secret cannot be read or is
   // malformed, or libcurl cannot be set up; *error never holds the secret.
   [[nodiscard]] static std::unique_ptr<WebhookTransport> Create(const Webhook& hook, std::string* error);
 
-  // Create with hook's key already loaded (LoadWebhookKey): the daemon
+  // Create with hook's keys already loaded (LoadWebhookKeys): the daemon
   // reads each secret once per configuration, not once per transfer.
-  [[nodiscard]] static std::unique_ptr<WebhookTransport> Create(const Webhook& hook, std::string key,
-                                                  std::string* error);
+  [[nodiscard]] static std::unique_ptr<WebhookTransport> Create(const Webhook& hook,
+                                                                WebhookKeys keys,
+                                                                std::string* error);
 
   // Points this transport, between transfers, at another endpoint with its
-  // key: one pool of handles (and curl's connection cache behind them)
+  // keys: one pool of handles (and curl's connection cache behind them)
   // serves any number of endpoints.
-  void Retarget(const Webhook& hook, std::string key);
+  void Retarget(const Webhook& hook, WebhookKeys keys);
 
   ~WebhookTransport();
   WebhookTransport(const WebhookTransport&) = delete;
@@ -79,8 +81,12 @@ class WebhookTransport {
 
   static size_t OnResponse(char* data, size_t size, size_t count, void* self);
 
+  // Wipes keys_ from memory.
+  void ForgetKeys();
+
   std::string name_;
-  std::string key_;
+  std::string url_;  // what curl posts to: the endpoint's url, completed per format
+  WebhookKeys keys_;
   CurlEasy curl_;
   CurlList headers_;
   std::string body_;

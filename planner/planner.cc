@@ -39,7 +39,17 @@ void Finish(Notification& n) {
   n.id = id;
 }
 
-using GroupKey = std::tuple<Instant, Channel, std::string>;
+// A notification per instant, channel and destination; and per program for
+// a webhook whose format threads messages by program (Google Chat's
+// threadKey, issue 16), whose program is then the last member.
+using GroupKey = std::tuple<Instant, Channel, std::string, std::string>;
+
+// Whether destination's notifications are split per program.
+bool PerProgram(const Config& config, Channel channel, const std::string& destination) {
+  if (channel != Channel::kWebhook) return false;
+  auto it = config.settings.webhooks.find(destination);
+  return it != config.settings.webhooks.end() && it->second.format == "googlechat";
+}
 
 std::vector<Notification> Collect(std::map<GroupKey, Notification>& groups) {
   std::vector<Notification> out;
@@ -51,9 +61,10 @@ std::vector<Notification> Collect(std::map<GroupKey, Notification>& groups) {
   return out;
 }
 
-void AddTo(std::map<GroupKey, Notification>& groups, Instant at, Channel channel,
-           const std::string& destination, PlannedItem item) {
-  auto [it, fresh] = groups.try_emplace(GroupKey{at, channel, destination});
+void AddTo(const Config& config, std::map<GroupKey, Notification>& groups, Instant at,
+           Channel channel, const std::string& destination, PlannedItem item) {
+  std::string thread = PerProgram(config, channel, destination) ? item.program->id : std::string();
+  auto [it, fresh] = groups.try_emplace(GroupKey{at, channel, destination, std::move(thread)});
   Notification& n = it->second;
   if (fresh) {
     n.at = at;
@@ -204,7 +215,7 @@ std::vector<Notification> Planner::Window(Instant from, Instant until, const Led
   for (auto it = first; it != events_.end() && it->at <= until; ++it) {
     Expand(*it, it->at, ledger, [&](Channel ch, const std::string& dest, PlannedItem item) {
       if (!InSnooze(item)) {
-        AddTo(groups, it->at, ch, dest, std::move(item));
+        AddTo(config_, groups, it->at, ch, dest, std::move(item));
       } else if (snoozed != nullptr) {
         snoozed->push_back(std::move(item));
       }
@@ -237,7 +248,7 @@ DuePlan Planner::Due(Instant now, const LedgerView& ledger) const {
   }
   std::map<GroupKey, Notification> groups;
   for (auto& [target, item] : newest) {
-    AddTo(groups, now, std::get<2>(target), std::get<3>(target), std::move(item));
+    AddTo(config_, groups, now, std::get<2>(target), std::get<3>(target), std::move(item));
   }
   plan.notifications = Collect(groups);
   return plan;

@@ -107,7 +107,8 @@ class Planner {
           const std::vector<uint32_t>& fresh);
 
   // Every unhandled stage with instant in [from, until], each sent at its own
-  // instant, grouped per destination and instant. Sorted by instant, then
+  // instant, grouped per destination and instant (and per program for a
+  // googlechat webhook, whose messages are threaded by program). Sorted by instant, then
   // channel and destination. Here and in Due, the stages of a part whose due
   // date is acknowledged (ledger.acknowledged) are left out, as if its
   // evidence were submitted; here, stages in a snooze are left out too (and

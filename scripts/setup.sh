@@ -17,10 +17,12 @@ packages=(
   util-linux procps          # systemd_boot: unshare, nsenter, pivot_root; ps
   nginx                      # nginx_site: the documented reverse proxy in front of plazod
   chromium chromium-driver python3-selenium  # ack_browser: the officers' pages in a real browser
+  spamassassin               # spam_score: SpamAssassin's local rules on real digests
 )
 # systemd_boot verifies webhook signatures with the official Standard
 # Webhooks library (npm standardwebhooks, tests/webhook_verify/): Debian's
-# node and npm unless some node with npm is already installed.
+# node and npm unless some node with npm is already installed; webhook_formats
+# also validates chat bodies with npm packages (tests/chat_formats/).
 command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
@@ -43,4 +45,11 @@ verify="$(dirname "$0")/../tests/webhook_verify"
 if [ ! -d "$verify/node_modules/standardwebhooks" ]; then
   echo "setup: npm ci in tests/webhook_verify" >&2
   (cd "$verify" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+# webhook_formats validates chat bodies against the platforms' published
+# types and parsers (tests/chat_formats/README.md).
+chat="$(dirname "$0")/../tests/chat_formats"
+if [ ! -d "$chat/node_modules/adaptivecards" ]; then
+  echo "setup: npm ci in tests/chat_formats" >&2
+  (cd "$chat" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

@@ -30,7 +30,7 @@ struct Rig {
     Webhook h;
     h.name = "equipo-pil";
     h.url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hooks/equipo-pil";
-    h.secret_file = dir.File("secret");
+    h.secret_files = {dir.File("secret")};
     settings.webhooks[h.name] = h;
   }
 

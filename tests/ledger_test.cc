@@ -803,5 +803,48 @@ TEST_CASE("kill -9 at an arbitrary moment loses no acknowledged entry", "[ledger
         "0");
 }
 
+TEST_CASE("a webhook gone with 410 stays disabled until its settings change", "[ledger]") {
+  TempDir dir;
+  std::unique_ptr<Ledger> ledger = OpenOrFail(dir.File("ledger.db"));
+  Settings settings;
+  Webhook hook;
+  hook.name = "equipo";
+  hook.url = "https://hooks.example.gob.cl/T1";
+  hook.secret_files = {"/etc/plazo/secrets/equipo"};
+  settings.webhooks["equipo"] = hook;
+  std::string error;
+  REQUIRE(ledger->MarkGone(GoneWebhook{"equipo", WebhookFingerprint(hook), T(1000),
+                                       "webhook equipo: HTTP 410 Gone"},
+                           &error));
+  REQUIRE(ledger->MarkGone(GoneWebhook{"removed", "0", T(900), "x"}, &error));
+  std::vector<GoneWebhook> marks;
+  REQUIRE(ledger->GoneWebhooks(&marks, &error));
+  REQUIRE(marks.size() == 2);
+  CHECK(marks[0].webhook == "equipo");
+  CHECK(marks[0].at == T(1000));
+  CHECK(marks[0].detail == "webhook equipo: HTTP 410 Gone");
+
+  // Only the configured webhook with the same settings is still gone.
+  std::vector<GoneWebhook> still = StillGone(marks, settings);
+  REQUIRE(still.size() == 1);
+  CHECK(still[0].webhook == "equipo");
+  settings.webhooks["equipo"].url = "https://hooks.example.gob.cl/T2";
+  CHECK(StillGone(marks, settings).empty());
+  settings.webhooks["equipo"] = hook;
+  settings.webhooks["equipo"].format = "slack";
+  CHECK(StillGone(marks, settings).empty());
+
+  // The mark survives reopening; ClearGone removes one.
+  ledger.reset();
+  ledger = OpenOrFail(dir.File("ledger.db"));
+  REQUIRE(ledger->ClearGone("removed", &error));
+  REQUIRE(ledger->GoneWebhooks(&marks, &error));
+  REQUIRE(marks.size() == 1);
+  CHECK(marks[0].webhook == "equipo");
+  DeliveryReport report;
+  REQUIRE(ledger->Report(&report, &error));
+  CHECK(report.gone.size() == 1);
+}
+
 }  // namespace
 }  // namespace plazo

@@ -55,7 +55,7 @@ TEST_CASE("the bundled example settings load with their schedule and webhook") {
   CHECK(dipres->escalate_to == std::vector<std::string>{"jefatura.control@example.gob.cl"});
   CHECK(dipres->holidays.count(*ParseIsoDate("2025-09-18")) == 1);
   REQUIRE(s.webhooks.count("equipo-pil") == 1);
-  CHECK(s.webhooks.at("equipo-pil").secret_file == testing::ExamplesDir() + "/secrets/equipo-pil");
+  CHECK(s.webhooks.at("equipo-pil").secret_files.at(0) == testing::ExamplesDir() + "/secrets/equipo-pil");
 }
 
 TEST_CASE("relative paths are resolved against the settings file's folder") {

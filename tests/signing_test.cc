@@ -62,10 +62,34 @@ TEST_CASE("secrets come from files without a trailing newline, or from the envir
 
   Webhook hook;
   hook.name = "equipo-pil";
-  hook.secret_file = testing::ExamplesDir() + "/secrets/equipo-pil";
-  std::string key;
-  REQUIRE(LoadWebhookKey(hook, &key, &error));
-  CHECK(key == "plazo-example-secret-not-for-production");
+  hook.secret_files = {testing::ExamplesDir() + "/secrets/equipo-pil"};
+  WebhookKeys keys;
+  REQUIRE(LoadWebhookKeys(hook, &keys, &error));
+  CHECK(keys == WebhookKeys{"plazo-example-secret-not-for-production"});
+}
+
+TEST_CASE("during a key rotation each secret signs and the header carries every signature",
+          "[signing]") {
+  testing::ScratchDir dir;
+  dir.Write("old", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n");
+  dir.Write("new", "a-new-plain-secret\n");
+  Webhook hook;
+  hook.name = "equipo";
+  hook.secret_files = {dir.File("old"), dir.File("new")};
+  WebhookKeys keys;
+  std::string error;
+  REQUIRE(LoadWebhookKeys(hook, &keys, &error));
+  REQUIRE(keys.size() == 2);
+  WebhookSignature both = SignWebhook(keys, "msg_1", Seconds(1614265330), "{}");
+  WebhookSignature old_only = SignWebhook(keys[0], "msg_1", Seconds(1614265330), "{}");
+  WebhookSignature new_only = SignWebhook(keys[1], "msg_1", Seconds(1614265330), "{}");
+  CHECK(both.signature == old_only.signature + " " + new_only.signature);
+  CHECK(both.timestamp == "1614265330");
+
+  // One missing secret fails the rotation rather than signing with fewer keys.
+  hook.secret_files.push_back(dir.File("missing"));
+  CHECK_FALSE(LoadWebhookKeys(hook, &keys, &error));
+  CHECK(error.find(dir.File("missing")) != std::string::npos);
 }
 
 TEST_CASE("secret errors say where and why, never what", "[signing]") {
@@ -73,33 +97,34 @@ TEST_CASE("secret errors say where and why, never what", "[signing]") {
   const std::string secret = "whsec_c3VwZXItc2VjcmV0*";  // not valid base64
   dir.Write("bad", secret + "\n");
   dir.Write("empty", "\n");
-  std::string key, error;
+  WebhookKeys key;
+  std::string error;
   Webhook hook;
   hook.name = "equipo";
 
-  hook.secret_file = dir.File("bad");
-  CHECK_FALSE(LoadWebhookKey(hook, &key, &error));
+  hook.secret_files = {dir.File("bad")};
+  CHECK_FALSE(LoadWebhookKeys(hook, &key, &error));
   CHECK(error ==
         "webhook equipo: the secret starts with whsec_ but what follows is not valid base64");
   CHECK(error.find("c3VwZXItc2VjcmV0") == std::string::npos);
 
-  hook.secret_file = dir.File("empty");
-  CHECK_FALSE(LoadWebhookKey(hook, &key, &error));
+  hook.secret_files = {dir.File("empty")};
+  CHECK_FALSE(LoadWebhookKeys(hook, &key, &error));
   CHECK(error == "webhook equipo: secret file " + dir.File("empty") + " is empty");
 
-  hook.secret_file = dir.File("missing");
-  CHECK_FALSE(LoadWebhookKey(hook, &key, &error));
+  hook.secret_files = {dir.File("missing")};
+  CHECK_FALSE(LoadWebhookKeys(hook, &key, &error));
   CHECK(error == "webhook equipo: cannot read secret file " + dir.File("missing") +
                      ": No such file or directory");
 
-  hook.secret_file = dir.path();
-  CHECK_FALSE(LoadWebhookKey(hook, &key, &error));
+  hook.secret_files = {dir.path()};
+  CHECK_FALSE(LoadWebhookKeys(hook, &key, &error));
   CHECK(error == "webhook equipo: cannot read secret file " + dir.path() + ": not a regular file");
 
-  hook.secret_file.clear();
+  hook.secret_files.clear();
   hook.secret_env = "PLAZO_TEST_UNSET_SECRET";
   ::unsetenv("PLAZO_TEST_UNSET_SECRET");
-  CHECK_FALSE(LoadWebhookKey(hook, &key, &error));
+  CHECK_FALSE(LoadWebhookKeys(hook, &key, &error));
   CHECK(error == "webhook equipo: environment variable PLAZO_TEST_UNSET_SECRET is not set");
 }
 

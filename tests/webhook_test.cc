@@ -35,7 +35,7 @@ struct Receiver {
     Webhook h;
     h.name = "equipo-pil";
     h.url = "http://127.0.0.1:" + std::to_string(peer.port()) + path;
-    h.secret_file = dir.File("secret");
+    h.secret_files = {dir.File("secret")};
     h.timeout = timeout;
     return h;
   }
@@ -124,7 +124,7 @@ TEST_CASE("a payload signed with another secret fails the receiver's check", "[w
   Receiver receiver;
   Webhook hook = receiver.Hook("/hooks/x");
   receiver.dir.Write("other", "whsec_b3RoZXItc2VjcmV0\n");
-  hook.secret_file = receiver.dir.File("other");
+  hook.secret_files = {receiver.dir.File("other")};
   CHECK(Transport(hook)->Send("ntf_1", Seconds(1796115600), "{}").ok());
   REQUIRE(receiver.Requests().size() == 1);
   CHECK_FALSE(receiver.Requests()[0].at("signature_ok").as_bool());
@@ -191,7 +191,7 @@ TEST_CASE("the webhook's secret never appears in transport errors", "[webhook]")
   Webhook hook;
   hook.name = "equipo";
   hook.url = "http://127.0.0.1:9/x";
-  hook.secret_file = dir.File("secret");
+  hook.secret_files = {dir.File("secret")};
   std::string error;
   CHECK(WebhookTransport::Create(hook, &error) == nullptr);
   CHECK(error.find("not-base64-at-all") == std::string::npos);
