@@ -2,6 +2,7 @@
 #ifndef PLAZO_BASE_TEXT_H_
 #define PLAZO_BASE_TEXT_H_
 
+#include <string>
 #include <string_view>
 
 namespace plazo {
@@ -16,6 +17,14 @@ inline constexpr std::string_view kBlanks = " \t";
   size_t begin = s.find_first_not_of(blanks);
   if (begin == std::string_view::npos) return {};
   return s.substr(begin, s.find_last_not_of(blanks) - begin + 1);
+}
+
+// "1 program", "3 programs": n and the noun in the number n asks for, for
+// English log lines and command output (messages to people take their
+// plurals from the templates' phrases instead).
+[[nodiscard]] inline std::string CountNoun(long long n, std::string_view one,
+                                           std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
 }  // namespace plazo

@@ -1,5 +1,6 @@
 #include "config/model.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -83,6 +84,23 @@ const std::vector<std::string>& Config::OwnersFor(const Program& p,
 Instant DueInstant(const Due& due, const date::time_zone* zone) {
   if (due.instant) return *due.instant;
   return StartOfDay(due.date + date::days(1), zone);
+}
+
+int DaysLeft(const Due& due, Instant at, const date::time_zone* zone) {
+  int days = static_cast<int>((due.date - LocalDate(at, zone)).count());
+  if (due.instant && at > *due.instant) days = std::min(days, -1);
+  return days;
+}
+
+std::optional<int> HoursLeft(const Due& due, Instant at) {
+  if (!due.instant) return std::nullopt;
+  return static_cast<int>(date::floor<std::chrono::hours>(*due.instant - at).count());
+}
+
+bool NamesPart(const Program& p, const Commitment& c) {
+  return c.part > 1 ||
+         std::any_of(p.commitments.begin(), p.commitments.end(),
+                     [&](const Commitment& o) { return o.number == c.number && o.part != c.part; });
 }
 
 std::optional<Snooze> SnoozeOf(const Program& p, const Commitment& c) {

@@ -252,6 +252,23 @@ struct Config {
 // day (the start of the next day) in zone.
 Instant DueInstant(const Due& due, const date::time_zone* zone);
 
+// Calendar days from the local date of at to due's date, in zone: 0 on the
+// due day, negative after it. A date-time due already past at gives at most
+// -1 even on its own day, so that "late" always reads as days_left < 0
+// (`status --json`, webhooks) for a part 3 hours past a 15:00 due.
+int DaysLeft(const Due& due, Instant at, const date::time_zone* zone);
+
+// For a date-time due: whole hours from at to its instant, rounded down, so
+// -1 within the first hour past it and 0 within the hour before. nullopt
+// for a date due, whose day is the unit.
+std::optional<int> HoursLeft(const Due& due, Instant at);
+
+// Whether c must be named with its part ("Compromiso 8, parte 2") rather
+// than as its commitment alone: a part after the first, or a first part
+// whose commitment has other parts in p. Part 2 stays "parte 2" when part 1
+// is no longer in the store.
+bool NamesPart(const Program& p, const Commitment& c);
+
 }  // namespace plazo
 
 #endif  // PLAZO_CONFIG_MODEL_H_

@@ -50,7 +50,7 @@ const Commitment* FindPart(const Program& p, std::string_view id) {
 std::string Summary(const Program& p, const Commitment& c, const LinkClaims& claims,
                     const date::time_zone* zone) {
   std::string label = "Compromiso " + std::to_string(c.number);
-  if (c.part > 1 || c.id.find("-p") != std::string::npos)
+  if (NamesPart(p, c))
     label += ", parte " + std::to_string(c.part);
   std::string out = "<dl>\n";
   auto row = [&](std::string_view term, const std::string& value) {
@@ -201,7 +201,7 @@ HttpResponse AckRoute(const HttpRequest& r, std::string_view token, const Daemon
                        " caracteres. Vuelva atrás y acórtelo.");
   }
   std::vector<Ledger::Enqueued> notify;
-  int days_left = static_cast<int>((c->due.date - LocalDate(state.now, zone)).count());
+  int days_left = DaysLeft(c->due, state.now, zone);
   for (const std::string& hook : p->webhooks) {
     AcknowledgedEvent e{
         AckNotificationId(a, hook), hook, p, c, days_left, a.recipient, a.at, a.comment};

@@ -8,6 +8,7 @@
 
 #include "config/load_config.h"
 #include "config/store.h"
+#include "base/text.h"
 #include "config/time_text.h"
 #include "daemon/cli.h"
 #include "daemon/json_output.h"
@@ -84,7 +85,7 @@ void PrintDeliveries(std::ostream& out, const DeliveryReport& p, const date::tim
       << " failing, " << p.given_up.size() << " given up\n";
   auto line = [&](const char* what, const OutboxEntry& e) {
     out << "  " << what << "  " << e.notification_id << "  " << e.channel << " " << e.destination
-        << "  " << e.attempts << " attempts, since " << FormatRfc3339(e.created_at, zone) << ": "
+        << "  " << CountNoun(e.attempts, "attempt", "attempts") << ", since " << FormatRfc3339(e.created_at, zone) << ": "
         << e.last_error << "\n";
   };
   for (const OutboxEntry& e : p.failing) line("failing ", e);
@@ -179,8 +180,10 @@ int RunCheck(const Options& options, std::ostream& out, std::ostream& err) {
   }
   const Settings& s = config.settings;
   out << "ok: " << (s.path.empty() ? "embedded default settings" : s.path) << ", "
-      << config.store.programs.size() << (config.store.programs.size() == 1 ? " program, " : " programs, ")
-      << config.store.CommitmentCount() << " commitment parts in " << s.store << "\n";
+      << CountNoun(static_cast<long long>(config.store.programs.size()), "program", "programs") << ", "
+      << CountNoun(static_cast<long long>(config.store.CommitmentCount()), "commitment part",
+                   "commitment parts")
+      << " in " << s.store << "\n";
   return kExitOk;
 }
 

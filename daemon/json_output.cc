@@ -19,6 +19,7 @@ boost::json::object ItemJson(const StatusItem& item, const std::vector<Acknowled
   o["due"] = FormatIsoDate(c.due.date);
   o["status"] = StatusName(c.status);
   o["days_left"] = item.days_left;
+  if (item.hours_left) o["hours_left"] = *item.hours_left;
   if (c.submitted) o["submitted"] = FormatIsoDate(*c.submitted);
   if (!c.previous_due.empty()) {
     boost::json::array previous;

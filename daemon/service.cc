@@ -12,6 +12,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "base/text.h"
 #include "config/time_text.h"
 #include "daemon/config_keeper.h"
 #include "daemon/file_watcher.h"
@@ -119,8 +120,7 @@ class Service {
     WaitForSignal();
     StartWatchdog();
     CheckLedgerFile();
-    spdlog::info("plazod started: {} programs, {} open parts, {} pending, store {}, ledger {}",
-                 config_.current().config.store.programs.size(), config_.current().open_parts,
+    spdlog::info("plazod started: {}, {} pending, store {}, ledger {}", StoreSummary(),
                  sender_->queued(), s.store, ledger_->path());
     Tick();
     notify_.Ready(StatusLine());
@@ -214,12 +214,21 @@ class Service {
     if (s.store != store_before) Watch();
     if (HttpChanged(s.http, http_before)) Listen();
     Tick();
-    spdlog::info("configuration reloaded in {} ms: {} programs, {} open parts",
+    spdlog::info("configuration reloaded in {} ms: {}",
                  std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::steady_clock::now() - started)
                      .count(),
-                 config_.current().config.store.programs.size(), config_.current().open_parts);
+                 StoreSummary());
     notify_.Ready(StatusLine());
+  }
+
+  // "3 programs, 40 open parts", for the log.
+  std::string StoreSummary() const {
+    return CountNoun(static_cast<long long>(config_.current().config.store.programs.size()),
+                     "program", "programs") +
+           ", " +
+           CountNoun(static_cast<long long>(config_.current().open_parts), "open part",
+                     "open parts");
   }
 
   void Watch() {
@@ -302,7 +311,8 @@ class Service {
   }
 
   void Stop() {
-    spdlog::info("stopping: {} deliveries in flight", sender_->in_flight());
+    spdlog::info("stopping: {} in flight",
+                 CountNoun(static_cast<long long>(sender_->in_flight()), "delivery", "deliveries"));
     notify_.Stopping();
     timer_.Cancel();
     watcher_.reset();
@@ -312,8 +322,9 @@ class Service {
     stop_deadline_.expires_after(options_.stop_grace);
     stop_deadline_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      spdlog::warn("{} deliveries still in flight stay pending for the next start",
-                   sender_->in_flight());
+      spdlog::warn("{} still in flight {} pending for the next start",
+                   CountNoun(static_cast<long long>(sender_->in_flight()), "delivery", "deliveries"),
+                   sender_->in_flight() == 1 ? "stays" : "stay");
       io_.stop();
     });
     sender_->Drain([this] {

@@ -24,7 +24,8 @@ struct Words {
       status, due, days, owners, open, overdue, due_soon, later, fulfilled, acknowledged, any,
       filter, csv, next, when, kind, destination, items, none_next, parts, no_parts, earlier,
       late_by, left, ack_by, sent, failing, given_up, pending, skipped, attempts, since, last_error,
-      no_problems, deliveries, not_found, ledger_down, rating, snoozed_until;
+      no_problems, deliveries, not_found, ledger_down, rating, snoozed_until, late_by_one, left_one,
+      due_today, attempt;
 };
 
 constexpr Words kEs{"es",
@@ -73,7 +74,11 @@ constexpr Words kEs{"es",
                     "Programa no encontrado",
                     "No se pudo leer el registro de entregas",
                     "Calificación",
-                    "sin avisos hasta el"};
+                    "sin avisos hasta el",
+                    "día de atraso",
+                    "día",
+                    "vence hoy",
+                    "intento"};
 
 constexpr Words kEn{"en",
                     "Commitment follow-up",
@@ -121,7 +126,11 @@ constexpr Words kEn{"en",
                     "Program not found",
                     "The delivery ledger cannot be read",
                     "Rating",
-                    "no reminders until"};
+                    "no reminders until",
+                    "day late",
+                    "day left",
+                    "due today",
+                    "attempt"};
 
 constexpr std::string_view kTableStyle = R"css(
 body { max-width: 78em; }
@@ -274,9 +283,14 @@ std::string_view StateWords(const Words& w, std::string_view state) {
 std::string DaysWords(const Words& w, const Row& row) {
   int d = row.item->days_left;
   if (row.state == "fulfilled") return "";
-  if (d < 0) return "<span class=\"late\">" + std::to_string(-d) + " " + H(w.late_by) + "</span>";
-  if (w.lang == "en") return std::to_string(d) + " " + H(w.left);
-  return "quedan " + std::to_string(d) + " " + H(w.left);
+  if (d < 0) {
+    return "<span class=\"late\">" + std::to_string(-d) + " " + H(d == -1 ? w.late_by_one : w.late_by) +
+           "</span>";
+  }
+  if (d == 0) return H(w.due_today);
+  std::string left = std::to_string(d) + " " + H(d == 1 ? w.left_one : w.left);
+  if (w.lang == "en") return left;
+  return (d == 1 ? "queda " : "quedan ") + left;
 }
 
 // A CSV field (RFC 4180). Text is defused for spreadsheets: a leading
@@ -553,7 +567,7 @@ HttpResponse ProgramPage(std::string_view id, const DaemonState& state) {
           break;
         case DeliveryState::kFailed:
           outcome = std::string(w.failing) + " (" + std::to_string(d.attempts) + " " +
-                    std::string(w.attempts) + ", " + MomentWords(d.record.recorded_at, zone, w.lang) +
+                    std::string(d.attempts == 1 ? w.attempt : w.attempts) + ", " + MomentWords(d.record.recorded_at, zone, w.lang) +
                     "): " + d.last_error;
           break;
         case DeliveryState::kGivenUp:

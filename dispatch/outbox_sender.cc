@@ -13,6 +13,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "base/text.h"
 #include "dispatch/attempt_writer.h"
 #include "ledger/backoff.h"
 
@@ -312,8 +313,9 @@ struct OutboxSender::Impl {
         disabled[entry.destination] = why;
         if (on_gone) on_gone(entry.destination, result.detail, now);
       }
-      spdlog::error("gave up {} {} to {} after {} attempts: {}", entry.kind, entry.notification_id,
-                    entry.destination, entry.attempts + 1, result.detail);
+      spdlog::error("gave up {} {} to {} after {}: {}", entry.kind, entry.notification_id,
+                    entry.destination, CountNoun(entry.attempts + 1, "attempt", "attempts"),
+                    result.detail);
     }
   }
 

@@ -25,7 +25,7 @@ struct Words {
     std::string s = english ? (capital ? "Commitment " : "commitment ")
                             : (capital ? "Compromiso " : "compromiso ");
     s += std::to_string(c.number);
-    if (HasOtherParts(p, c)) s += (english ? " (part " : " (parte ") + std::to_string(c.part) + ")";
+    if (NamesPart(p, c)) s += (english ? " (part " : " (parte ") + std::to_string(c.part) + ")";
     return s;
   }
 
@@ -114,14 +114,6 @@ struct Words {
   }
 
   static std::string ProgramName(const Program& p) { return p.name.empty() ? p.id : p.name; }
-
-  // Whether c's commitment has another part in p, so that the part must be
-  // named (as the e-mails do).
-  static bool HasOtherParts(const Program& p, const Commitment& c) {
-    return std::any_of(p.commitments.begin(), p.commitments.end(), [&](const Commitment& o) {
-      return o.number == c.number && o.part != c.part;
-    });
-  }
 };
 
 bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
@@ -161,7 +153,11 @@ void Event(std::string* out, const Config& config, const Program& p, const Commi
   const Schedule& s = config.ScheduleFor(p, c);
   std::string start = c.due.instant ? FormatIcalUtc(*c.due.instant) : FormatIcalDate(c.due.date);
   *out += "BEGIN:VEVENT\r\n";
-  TextLine(out, "UID", p.id + "-" + c.id + "-" + start + "@plazo");
+  // One UID per part whatever its due date, so that a client replaces the
+  // event when a newer report moves it; SEQUENCE counts those moves, the
+  // revisions RFC 5545 3.8.7.4 asks a client to prefer.
+  TextLine(out, "UID", p.id + "-" + c.id + "@plazo");
+  Line(out, "SEQUENCE", std::to_string(c.previous_due.size()));
   Line(out, "DTSTAMP", stamp);
   if (c.due.instant) {
     Line(out, "DTSTART", start);

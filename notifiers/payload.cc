@@ -21,6 +21,12 @@ boost::json::object ItemJson(const PlannedItem& item) {
   commitment["text"] = c.text;
   commitment["verification"] = c.verification;
   commitment["due"] = FormatIsoDate(c.due.date);
+  // A date-time due also gives its instant, at the offset of the schedule's
+  // zone, so a receiver can show the hour.
+  if (c.due.instant) {
+    commitment["due_at"] = FormatRfc3339(
+        *c.due.instant, item.schedule != nullptr ? item.schedule->zone : FindZone("UTC"));
+  }
   commitment["status"] = StatusName(c.status);
   boost::json::object o;
   o["program"] = std::move(program);

@@ -12,7 +12,8 @@
 namespace plazo {
 
 // {"program": {id, name, service, ministry}, "commitment": {id, number, part,
-// text, verification, due, status}, "stage", "days_left", "late"}.
+// text, verification, due, [due_at], status}, "stage", "days_left", "late"};
+// due_at (RFC 3339) only for a date-time due.
 boost::json::object ItemJson(const PlannedItem& item);
 
 // The webhook body: {"version": 1, "id", "kind", "sent_at", "destination",

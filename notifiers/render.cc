@@ -23,7 +23,7 @@ struct PhraseSpec {
 
 const std::vector<PhraseSpec>& PhraseSpecs() {
   static const std::vector<PhraseSpec> specs = [] {
-    const std::vector<std::string_view> headline = {"count", "days"};
+    const std::vector<std::string_view> headline = {"count", "days", "time"};
     return std::vector<PhraseSpec>{
         {"headline.reminder.one", headline},
         {"headline.reminder.many", headline},
@@ -42,8 +42,12 @@ const std::vector<PhraseSpec>& PhraseSpecs() {
         {"programs.none", {}},
         {"days.one", {"n"}},
         {"days.many", {"n"}},
+        {"hours.one", {"n"}},
+        {"hours.many", {"n"}},
+        {"minutes.one", {"n"}},
+        {"minutes.many", {"n"}},
         {"when.left", {"days"}},
-        {"when.today", {}},
+        {"when.today", {"time"}},
         {"when.late", {"days"}},
         {"when.sent_late", {"when"}},
         {"commitment", {"number", "part"}},
@@ -54,14 +58,24 @@ const std::vector<PhraseSpec>& PhraseSpecs() {
         {"status.no_cumplido", {}},
         {"status.cumplido", {}},
         {"date", {"day", "month", "year"}},
+        {"date_time", {"date", "time"}},
         {"rescheduled", {"date"}},
         {"acknowledged.line", {"commitment", "program", "by", "date"}},
         {"acknowledged.comment", {"comment"}},
         {"months", {}},
-        {"intro.reminder", {"count"}},
-        {"intro.due", {"count"}},
-        {"intro.overdue", {"count"}},
-        {"intro.escalation", {"count"}},
+        {"intro.reminder.one", {"count"}},
+        {"intro.reminder.many", {"count"}},
+        {"intro.due.one", {"count"}},
+        {"intro.due.many", {"count"}},
+        {"intro.overdue.one", {"count"}},
+        {"intro.overdue.many", {"count"}},
+        {"intro.escalation.one", {"count"}},
+        {"intro.escalation.many", {"count"}},
+        {"intro.escalation.copied", {}},
+        {"intro.escalation_contact.one", {"count"}},
+        {"intro.escalation_contact.many", {"count"}},
+        {"intro.rest.one", {"count"}},
+        {"intro.rest.many", {"count"}},
         {"intro.test", {"count"}},
         {"chat.due", {"when", "due", "rescheduled"}},
         {"chat.text", {"text"}},
@@ -113,19 +127,15 @@ std::string OneLine(std::string_view text) {
   return out;
 }
 
-// The days that a headline counts for an item of kind k: days left before
-// the due date, days late after it.
-int HeadlineDays(const PlannedItem& item) {
-  return item.stage.kind == StageKind::kBefore || item.stage.kind == StageKind::kDue
-             ? item.days_left
-             : -item.days_left;
+// The local day of t in zone; UTC without one.
+Days DayIn(Instant t, const date::time_zone* zone) {
+  return zone != nullptr ? LocalDate(t, zone) : Days(date::floor<date::days>(t).time_since_epoch());
 }
 
-// Whether another part of c's commitment number exists in p, so that the
-// part must be named ("Compromiso 4, parte 1").
-bool HasOtherParts(const Program& p, const Commitment& c) {
-  return std::any_of(p.commitments.begin(), p.commitments.end(),
-                     [&](const Commitment& o) { return o.number == c.number && o.part != c.part; });
+// "15:00": the local time of t in zone (UTC without one), to the minute.
+std::string TimeIn(Instant t, const date::time_zone* zone) {
+  return zone != nullptr ? FormatRfc3339(t, zone).substr(11, 5)
+                         : date::format("%H:%M", date::floor<std::chrono::minutes>(t));
 }
 
 // A file of a language's templates: the admin's copy under folder when it
@@ -307,38 +317,150 @@ std::string EmailRenderer::DateText(Days day) const {
                          {"year", std::to_string(static_cast<int>(ymd.year()))}});
 }
 
-std::string EmailRenderer::Headline(const Notification& n) const {
-  if (n.items.empty()) return Phrase("headline.test");
-  StageKind top = StageKind::kBefore;
-  for (const PlannedItem& i : n.items) top = std::max(top, i.stage.kind);
-  // The most urgent kind leads; the rest are counted as "and N more".
-  int count = 0, min_days = 0, max_days = 0;
-  for (const PlannedItem& i : n.items) {
-    if (i.stage.kind != top) continue;
-    int d = HeadlineDays(i);
-    min_days = count == 0 ? d : std::min(min_days, d);
-    max_days = count == 0 ? d : std::max(max_days, d);
-    ++count;
+std::string EmailRenderer::SpanText(Duration d) const {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  if (d < hours(1)) {
+    int n = std::max(1, static_cast<int>(date::floor<minutes>(d).count()));
+    return Phrase(n == 1 ? "minutes.one" : "minutes.many", {{"n", std::to_string(n)}});
   }
-  std::string key = "headline." + std::string(KindName(top));
+  if (d < hours(24)) {
+    int n = static_cast<int>(date::floor<hours>(d).count());
+    return Phrase(n == 1 ? "hours.one" : "hours.many", {{"n", std::to_string(n)}});
+  }
+  return DaysText(static_cast<int>(date::floor<date::days>(d).count()));
+}
+
+EmailRenderer::Standing EmailRenderer::StandingOf(const PlannedItem& item, Instant at,
+                                                  const date::time_zone* zone) const {
+  const Due& due = item.commitment->due;
+  if (item.schedule != nullptr && item.schedule->zone != nullptr) zone = item.schedule->zone;
+  Standing s;
+  if (!due.instant) {
+    // A date due ends with its day: whole days, and "today" on the day.
+    int d = item.days_left;
+    s.state = d > 0 ? Standing::kLeft : d == 0 ? Standing::kToday : Standing::kLate;
+    s.magnitude = date::days(d < 0 ? -d : d);
+    if (d != 0) s.span = DaysText(d < 0 ? -d : d);
+    return s;
+  }
+  s.time = TimeIn(*due.instant, zone);
+  Duration left = *due.instant - at;
+  // The due stage is sent at the due instant itself: it is "due today at
+  // 15:00", not "1 minute overdue", unless the daemon was down then.
+  bool on_time_due = item.stage.kind == StageKind::kDue && !item.late;
+  if (on_time_due || (left > Duration::zero() && DayIn(*due.instant, zone) == DayIn(at, zone))) {
+    s.state = Standing::kToday;
+  } else if (left > Duration::zero()) {
+    s.state = Standing::kLeft;
+    s.magnitude = left;
+    s.span = SpanText(left);
+  } else {
+    s.state = Standing::kLate;
+    s.magnitude = -left;
+    s.span = SpanText(-left);
+  }
+  return s;
+}
+
+EmailRenderer::Lead EmailRenderer::LeadOf(const Notification& n, const date::time_zone* zone) const {
+  Lead lead;
+  bool escalation = std::any_of(n.items.begin(), n.items.end(), [](const PlannedItem& i) {
+    return i.stage.kind == StageKind::kEscalation;
+  });
+  std::vector<Standing> standings;
+  for (const PlannedItem& i : n.items) standings.push_back(StandingOf(i, n.at, zone));
+  // An escalation leads whatever its standing; otherwise the most urgent
+  // standing does: late, then due today, then due later.
+  Standing::State top = Standing::kLeft;
+  for (const Standing& s : standings) top = std::max(top, s.state);
+  for (size_t k = 0; k < n.items.size(); ++k) {
+    bool in = escalation ? n.items[k].stage.kind == StageKind::kEscalation
+                         : standings[k].state == top;
+    if (in) lead.items.push_back(k);
+  }
+  lead.key = escalation              ? "escalation"
+             : top == Standing::kLate  ? "overdue"
+             : top == Standing::kToday ? "due"
+                                       : "reminder";
+  lead.standings = std::move(standings);
+  return lead;
+}
+
+std::string EmailRenderer::Headline(const Notification& n, const date::time_zone* zone) const {
+  if (n.items.empty()) return Phrase("headline.test");
+  // The lead is named; the rest are counted as "and N more".
+  Lead lead = LeadOf(n, zone);
+  const Standing* longest = nullptr;
+  bool same_span = true, same_time = true;
+  for (size_t k : lead.items) {
+    const Standing& s = lead.standings[k];
+    if (longest != nullptr) {
+      same_span = same_span && s.span == longest->span;
+      same_time = same_time && s.time == lead.standings[lead.items[0]].time;
+    }
+    if (longest == nullptr || s.magnitude > longest->magnitude) longest = &s;
+  }
+  size_t count = lead.items.size();
+  std::string key = "headline." + lead.key;
   if (count == 1) {
     key += ".one";
-  } else if (min_days == max_days || top == StageKind::kDue) {
+  } else if (same_span || lead.key == "due") {
     key += ".many";
   } else {
     key += ".mixed";
   }
   std::string headline =
-      Phrase(key, {{"count", std::to_string(count)}, {"days", DaysText(max_days)}});
-  int rest = static_cast<int>(n.items.size()) - count;
+      Phrase(key, {{"count", std::to_string(count)},
+                   {"days", longest->span},
+                   {"time", same_time ? lead.standings[lead.items[0]].time : std::string()}});
+  size_t rest = n.items.size() - count;
   if (rest > 0) {
     headline = Phrase("headline.more", {{"headline", headline}, {"count", std::to_string(rest)}});
   }
   return headline;
 }
 
+std::string EmailRenderer::Intro(const Notification& n, const date::time_zone* zone) const {
+  if (n.items.empty()) return Phrase("intro.test", {{"count", "0"}});
+  auto counted = [&](const std::string& key, size_t count) {
+    return Phrase(key + (count == 1 ? ".one" : ".many"), {{"count", std::to_string(count)}});
+  };
+  Lead lead = LeadOf(n, zone);
+  std::vector<std::string> sentences;
+  if (lead.key == "escalation") {
+    // The owners are told to act; the escalation contacts, why they are told.
+    size_t contacts = 0;
+    bool copied = false;
+    for (size_t k : lead.items) {
+      const PlannedItem& i = n.items[k];
+      if (i.escalation_contact) {
+        ++contacts;
+      } else if (i.schedule != nullptr && !i.schedule->escalate_to.empty()) {
+        copied = true;
+      }
+    }
+    size_t owned = lead.items.size() - contacts;
+    if (owned > 0) sentences.push_back(counted("intro.escalation", owned));
+    if (copied) sentences.push_back(Phrase("intro.escalation.copied"));
+    if (contacts > 0) sentences.push_back(counted("intro.escalation_contact", contacts));
+  } else {
+    sentences.push_back(counted("intro." + lead.key, lead.items.size()));
+  }
+  if (size_t rest = n.items.size() - lead.items.size(); rest > 0) {
+    sentences.push_back(counted("intro.rest", rest));
+  }
+  std::string intro;
+  for (const std::string& s : sentences) {
+    if (s.empty()) continue;
+    if (!intro.empty()) intro += ' ';
+    intro += s;
+  }
+  return intro;
+}
+
 std::string EmailRenderer::CommitmentName(const Program& p, const Commitment& c) const {
-  return Phrase(c.part > 1 || HasOtherParts(p, c) ? "commitment.part" : "commitment",
+  return Phrase(NamesPart(p, c) ? "commitment.part" : "commitment",
                 {{"number", std::to_string(c.number)}, {"part", std::to_string(c.part)}});
 }
 
@@ -354,7 +476,8 @@ std::string EmailRenderer::ProgramsText(const Notification& n) const {
   return Phrase("programs.many", {{"count", std::to_string(programs.size())}});
 }
 
-TemplateValues EmailRenderer::ItemValues(const PlannedItem& item) const {
+TemplateValues EmailRenderer::ItemValues(const PlannedItem& item, Instant at,
+                                         const date::time_zone* zone) const {
   const Program& p = *item.program;
   const Commitment& c = *item.commitment;
   TemplateValues v;
@@ -368,7 +491,10 @@ TemplateValues EmailRenderer::ItemValues(const PlannedItem& item) const {
   v["text"] = c.text;
   v["verification"] = c.verification;
   v["status"] = Phrase("status." + std::string(StatusName(c.status)));
-  v["due"] = DateText(c.due.date);
+  Standing standing = StandingOf(item, at, zone);
+  v["due"] = standing.time.empty()
+                 ? DateText(c.due.date)
+                 : Phrase("date_time", {{"date", DateText(c.due.date)}, {"time", standing.time}});
   v["due_iso"] = FormatIsoDate(c.due.date);
   // After the due date, in its parentheses: the due date it had before the
   // last rescheduling (`plazod import --update`), or nothing.
@@ -376,12 +502,10 @@ TemplateValues EmailRenderer::ItemValues(const PlannedItem& item) const {
                          ? std::string()
                          : Phrase("rescheduled", {{"date", DateText(c.previous_due.back())}});
   std::string when;
-  if (item.days_left > 0) {
-    when = Phrase("when.left", {{"days", DaysText(item.days_left)}});
-  } else if (item.days_left == 0) {
-    when = Phrase("when.today");
-  } else {
-    when = Phrase("when.late", {{"days", DaysText(-item.days_left)}});
+  switch (standing.state) {
+    case Standing::kLeft: when = Phrase("when.left", {{"days", standing.span}}); break;
+    case Standing::kToday: when = Phrase("when.today", {{"time", standing.time}}); break;
+    case Standing::kLate: when = Phrase("when.late", {{"days", standing.span}}); break;
   }
   if (item.late) when = Phrase("when.sent_late", {{"when", when}});
   v["when"] = std::move(when);
@@ -401,15 +525,13 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
   }
   std::string count = std::to_string(n.items.size());
   TemplateValues top;
-  top["headline"] = Headline(n);
+  top["headline"] = Headline(n, zone);
   top["programs"] = ProgramsText(n);
-  top["intro"] = Phrase("intro." + kind, {{"count", count}});
+  top["intro"] = Intro(n, zone);
   top["count"] = count;
   top["kind"] = kind;
   top["destination"] = n.destination;
-  Days today = zone != nullptr ? LocalDate(n.at, zone)
-                               : Days(date::floor<date::days>(n.at).time_since_epoch());
-  top["date"] = DateText(today);
+  top["date"] = DateText(DayIn(n.at, zone));
   top["calendar_url"] = links.calendar;
   // News for an escalation contact, one line per part.
   for (const AcknowledgedPart& a : n.acknowledged) {
@@ -420,9 +542,7 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
                {{"commitment", CommitmentName(p, c)},
                 {"program", p.name.empty() ? p.id : p.name},
                 {"by", a.by},
-                {"date", DateText(zone != nullptr
-                                      ? LocalDate(a.at, zone)
-                                      : Days(date::floor<date::days>(a.at).time_since_epoch()))}});
+                {"date", DateText(DayIn(a.at, zone))}});
     // Phrase values are trimmed, so the space between the two is ours.
     if (!a.comment.empty())
       line += " " + Phrase("acknowledged.comment", {{"comment", OneLine(a.comment)}});
@@ -435,7 +555,7 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
   std::vector<TemplateValues> items;
   items.reserve(n.items.size());
   for (size_t k = 0; k < n.items.size(); ++k) {
-    items.push_back(ItemValues(n.items[k]));
+    items.push_back(ItemValues(n.items[k], n.at, zone));
     items.back()["ack_url"] = k < links.ack.size() ? links.ack[k] : std::string();
   }
   r.text = body_text_.Expand(top, items, false);
@@ -445,9 +565,9 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
 
 ChatMessage EmailRenderer::RenderChat(const Notification& n) const {
   ChatMessage m;
-  m.title = OneLine(Headline(n) + " — " + ProgramsText(n));
+  m.title = OneLine(Headline(n, nullptr) + " — " + ProgramsText(n));
   for (const PlannedItem& i : n.items) {
-    TemplateValues v = ItemValues(i);
+    TemplateValues v = ItemValues(i, n.at, nullptr);
     ChatItem item;
     item.title = OneLine(v["commitment"] + " · " + v["program"]);
     item.lines.push_back(OneLine(Phrase(

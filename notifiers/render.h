@@ -80,15 +80,48 @@ class EmailRenderer {
                                      const std::string& comment) const;
 
  private:
+  // Where an item stands at a message's instant: what its "when" says and
+  // what the headline and intro count.
+  struct Standing {
+    // In rising urgency.
+    enum State { kLeft, kToday, kLate } state = kLeft;
+    std::string span;  // "7 días", "3 horas": to or since the due instant; empty today
+    Duration magnitude{};  // the span's length, to find the longest
+    std::string time;      // "15:00": the local time of a date-time due
+  };
+
+  // The items a message's headline and intro speak of (the rest are "N
+  // more"): its escalations if it has any, else the items of its most urgent
+  // standing; key names their phrases (reminder, due, overdue, escalation).
+  struct Lead {
+    std::string key;
+    std::vector<size_t> items;        // indexes into the notification's items
+    std::vector<Standing> standings;  // one per item of the notification
+  };
+
   // The phrase called key expanded with values.
   std::string Phrase(std::string_view key, const TemplateValues& values = {}) const;
   // "7 días", "1 day".
   std::string DaysText(int days) const;
+  // A length of time to or from a date-time due: minutes under an hour
+  // (at least 1), hours under a day, else days, each rounded down.
+  std::string SpanText(Duration d) const;
   // "31 de diciembre de 2026".
   std::string DateText(Days day) const;
+  // item at instant at. A date due counts whole days (days_left); a
+  // date-time due counts time to its instant in the schedule's zone (zone
+  // when the item has no schedule, UTC when that is null too): due today
+  // while on its local day and not yet past, and always when its due stage
+  // goes out on time.
+  Standing StandingOf(const PlannedItem& item, Instant at, const date::time_zone* zone) const;
+  Lead LeadOf(const Notification& n, const date::time_zone* zone) const;
   // The headline of n (headline.* phrases).
-  std::string Headline(const Notification& n) const;
-  TemplateValues ItemValues(const PlannedItem& item) const;
+  std::string Headline(const Notification& n, const date::time_zone* zone) const;
+  // The opening sentences of n for its recipient (intro.* phrases): owners
+  // are asked to act, escalation contacts told why they receive it, and a
+  // message with more than its lead says so.
+  std::string Intro(const Notification& n, const date::time_zone* zone) const;
+  TemplateValues ItemValues(const PlannedItem& item, Instant at, const date::time_zone* zone) const;
   // "Compromiso 4, parte 1" or "Compromiso 4".
   std::string CommitmentName(const Program& p, const Commitment& c) const;
   // The programs of n: one's name, "3 programas" or "sin compromisos".

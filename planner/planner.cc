@@ -184,21 +184,24 @@ void Planner::Expand(const Event& e, Instant send_at, const LedgerView& ledger, 
     item.stage = e.stage;
     item.stage_name = stage_name;
     item.stage_at = e.at;
-    item.days_left = static_cast<int>((c.due.date - LocalDate(send_at, s.zone)).count());
+    item.days_left = DaysLeft(c.due, send_at, s.zone);
     item.late = send_at - e.at > kLateAfter;
     item.key = DeliveryKey(p, c, stage_name, channel, destination);
     return item;
   };
   std::vector<const std::string*> emails;
   for (const std::string& owner : config_.OwnersFor(p, c)) emails.push_back(&owner);
+  const size_t owners = emails.size();  // the rest are escalation contacts
   if (e.stage.kind == StageKind::kEscalation) {
     for (const std::string& boss : s.escalate_to) {
       bool dup = std::any_of(emails.begin(), emails.end(), [&](auto* x) { return *x == boss; });
       if (!dup) emails.push_back(&boss);
     }
   }
-  for (const std::string* email : emails) {
+  for (size_t k = 0; k < emails.size(); ++k) {
+    const std::string* email = emails[k];
     PlannedItem item = item_for(Channel::kEmail, *email);
+    item.escalation_contact = k >= owners;
     if (!ledger.Handled(item.key)) add(Channel::kEmail, *email, std::move(item));
   }
   for (const std::string& hook : p.webhooks) {

@@ -37,7 +37,10 @@ struct PlannedItem {
   Stage stage;
   std::string stage_name;  // StageName()
   Instant stage_at;        // the stage's own instant
-  int days_left = 0;       // due date minus the notification's local date
+  int days_left = 0;       // DaysLeft() at the notification's instant
+  // The destination gets this item only as one of the schedule's
+  // escalate_to, not as an owner: the e-mail tells it why it receives it.
+  bool escalation_contact = false;
   bool late = false;       // sent after its instant (catch-up)
   std::string key;         // DeliveryKey(): the unit of exactly-once
 };

@@ -13,8 +13,7 @@ StatusReport ComputeStatus(const Config& config, Instant at) {
   for (const Program& p : config.store.programs) {
     for (const Commitment& c : p.commitments) {
       const date::time_zone* zone = config.ScheduleFor(p, c).zone;
-      StatusItem item{&p, &c, 0};
-      item.days_left = static_cast<int>((c.due.date - LocalDate(at, zone)).count());
+      StatusItem item{&p, &c, DaysLeft(c.due, at, zone), HoursLeft(c.due, at)};
       if (c.status == Status::kCumplido) {
         report.fulfilled.push_back(item);
       } else if (at >= DueInstant(c.due, zone)) {

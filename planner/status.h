@@ -2,6 +2,7 @@
 #ifndef PLAZO_PLANNER_STATUS_H_
 #define PLAZO_PLANNER_STATUS_H_
 
+#include <optional>
 #include <vector>
 
 #include "config/model.h"
@@ -16,9 +17,11 @@ inline constexpr int kDueSoonDays = 30;
 struct StatusItem {
   const Program* program = nullptr;
   const Commitment* commitment = nullptr;
-  // Calendar days from the local date of `at` to the due date, in the part's
-  // schedule time zone; negative when late.
+  // DaysLeft() at the report's instant, in the part's schedule time zone:
+  // negative once the part is past its due instant.
   int days_left = 0;
+  // HoursLeft(): set for a date-time due only.
+  std::optional<int> hours_left;
 };
 
 struct StatusReport {

@@ -411,6 +411,20 @@ class AckBrowserTest(unittest.TestCase):
         news = told[0].split("Avisaron que ya enviaron los medios de verificación:\n")[1].split("\n\n")[0]
         self.assertTrue(news.startswith("- Compromiso 1 · Programa a: ana@example.gob.cl, el "), news)
         self.assertIn(' — "' + comment.replace("\n", " ") + '"', news)
+        # The boss is told why the alert reaches them, not asked to act; the
+        # officer's own escalation asks her to act and says who else knows.
+        self.assertIn("Recibe este aviso porque su dirección está registrada para escalamientos.",
+                      told[0])
+        self.assertNotIn("a su cargo", told[0])
+        owner_escalations = lambda: [
+            m.get_body(("plain",)).get_content() for m in self.mails().values()
+            if m["To"] == "ana@example.gob.cl" and str(m["Subject"]).startswith("[plazo] Escalamiento")]
+        self.assertTrue(wait_until(owner_escalations, 10), self.d.log_text())
+        for text in owner_escalations():
+            self.assertRegex(text, r"(Un compromiso a su cargo sigue abierto|\d+ compromisos a su "
+                                   r"cargo siguen abiertos) mucho después de su vencimiento\.")
+            self.assertIn("Este aviso se envió también a los contactos de escalamiento.", text)
+            self.assertNotIn("Recibe este aviso porque", text)
 
         # 8. The admin revokes: the old link is refused, the reminders resume,
         # and the link of the next e-mail works again.

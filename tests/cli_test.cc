@@ -114,6 +114,25 @@ TEST_CASE("status --json has the documented shape") {
   CHECK(item.at("due").as_string() == "2026-12-31");
   CHECK(item.at("status").as_string() == "en_evaluacion");
   CHECK(item.at("days_left").as_int64() == 26);
+  CHECK_FALSE(item.contains("hours_left"));  // a date due counts days only
+}
+
+TEST_CASE("status --json counts a date-time due past its hour as late and adds hours_left") {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.path / "store");
+  dir.Write("store/p.toml",
+            "[program]\nid = \"p\"\nname = \"P\"\nowners = [\"ana@example.gob.cl\"]\n"
+            "[[commitment]]\nnumber = 1\ndue = 2026-12-24T15:00:00-03:00\n");
+  std::string settings = dir.Write("plazod.toml", "[daemon]\nstore = \"store\"\n");
+  Run r = Cli({"status", "--config", settings, "--at", "2026-12-24T18:00:00-03:00", "--json"});
+  INFO(r.err);
+  REQUIRE(r.code == kExitOk);
+  boost::json::object o = boost::json::parse(r.out).as_object();
+  REQUIRE(o.at("overdue").as_array().size() == 1);
+  boost::json::object item = o.at("overdue").as_array()[0].as_object();
+  CHECK(item.at("due").as_string() == "2026-12-24");
+  CHECK(item.at("days_left").as_int64() == -1);
+  CHECK(item.at("hours_left").as_int64() == -3);
 }
 
 TEST_CASE("status prints a readable table") {

@@ -94,6 +94,19 @@ TEST_CASE("escalation goes to escalate_to as well as the owners, once each") {
     destinations.push_back(n.destination);
   }
   CHECK(destinations == std::vector<std::string>{"ana@example.gob.cl", "jefatura.control@example.gob.cl"});
+  // Both are owners here, so neither is told it is an escalation contact.
+  for (const Notification& n : ns) CHECK_FALSE(n.items.at(0).escalation_contact);
+}
+
+TEST_CASE("an escalation contact who owns nothing is marked so, for the e-mail's words") {
+  Config config = WithProgram("owners = [\"ana@example.gob.cl\"]",
+                              "[[commitment]]\nnumber = 1\ndue = 2026-12-30\n");
+  auto ns = Planner(config).Window(At("2027-01-13T09:00:00-03:00"), At("2027-01-13T09:00:00-03:00"), {});
+  REQUIRE(ns.size() == 2);
+  CHECK(ns[0].destination == "ana@example.gob.cl");
+  CHECK_FALSE(ns[0].items.at(0).escalation_contact);
+  CHECK(ns[1].destination == "jefatura.control@example.gob.cl");
+  CHECK(ns[1].items.at(0).escalation_contact);
 }
 
 TEST_CASE("handled deliveries are not planned again") {

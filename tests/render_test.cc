@@ -183,13 +183,17 @@ TEST_CASE("the digest lists each item with program, part, text, verification, du
   CHECK(first < second);
   CHECK(
       Has(r.text,
-          "vencido hace 24 días (aviso atrasado) (fecha de vencimiento: 30 de noviembre de 2026)"));
+          "venció hace 24 días (aviso atrasado) (fecha de vencimiento: 30 de noviembre de 2026)"));
   CHECK(Has(r.text, "vence en 7 días (fecha de vencimiento: 31 de diciembre de 2026)"));
   CHECK(Has(r.text, "Compromiso: Realizar el rediseño del Programa."));
   CHECK(Has(r.text, "Debe enviar: Resultados del Piloto."));
   CHECK(Has(r.text, "Estado: en evaluación"));
   CHECK(Has(r.text, "24 de diciembre de 2026 · enviado a encargado.pil@example.gob.cl"));
-  CHECK(r.text.rfind("1 compromiso vencido hace 24 días y 2 más\n\nHay compromisos", 0) == 0);
+  CHECK(r.text.rfind("1 compromiso vencido hace 24 días y 2 más\n\nUn compromiso a su cargo tiene "
+                     "el plazo vencido",
+                     0) == 0);
+  CHECK(Has(r.text, "Envíelos lo antes posible. El mensaje incluye además 2 compromisos menos "
+                    "urgentes.\n"));
   // The block tags, alone on their lines, leave no blank lines behind.
   CHECK_FALSE(Has(r.text, "\n\n\n"));
   CHECK(Has(r.html, "<div class=\"item overdue\">"));
@@ -202,6 +206,179 @@ TEST_CASE("the digest lists each item with program, part, text, verification, du
   CHECK(Has(en.text, "24 days overdue (sent late) (due date: November 30, 2026)"));
   CHECK(Has(en.text, "due in 7 days (due date: December 31, 2026)"));
   CHECK(Has(en.text, "Status: under evaluation"));
+}
+
+// The schedule of the wording tests: Santiago, with escalation contacts.
+const Schedule& Escalating() {
+  static const Schedule s = [] {
+    Schedule s;
+    s.name = "dipres";
+    s.timezone = "America/Santiago";
+    s.zone = Santiago();
+    s.escalate_to = {"jefatura@example.gob.cl"};
+    return s;
+  }();
+  return s;
+}
+
+// An item of p at instant at, as the planner makes it.
+PlannedItem ItemAt(const Program& p, size_t index, StageKind kind, const char* at,
+                   bool late = false) {
+  const Commitment& c = p.commitments.at(index);
+  PlannedItem i = Item(p, index, kind, DaysLeft(c.due, At(at), Santiago()),
+                       kind == StageKind::kDue ? "due" : "stage");
+  i.schedule = &Escalating();
+  i.late = late;
+  return i;
+}
+
+std::string Intro(const Notification& n, std::string_view language = "es") {
+  std::string text = EmailRenderer::Builtin(language).Render(n, Santiago()).text;
+  size_t start = text.find("\n\n") + 2;
+  return text.substr(start, text.find("\n\n", start) - start);
+}
+
+TEST_CASE("the intro speaks to the recipient's role about the most urgent items", "[render]") {
+  const Program& p = Pil();
+  // An owner whose part is escalated: asked to act, told who else knows.
+  CHECK(Intro(Digest({ItemAt(p, 2, StageKind::kEscalation, "2026-12-24T09:00:00-03:00")})) ==
+        "Un compromiso a su cargo sigue abierto mucho después de su vencimiento. Envíe los medios "
+        "de verificación lo antes posible. Este aviso se envió también a los contactos de "
+        "escalamiento.");
+  // The escalation contact: told why, not asked for what is not theirs.
+  PlannedItem contact = ItemAt(p, 2, StageKind::kEscalation, "2026-12-24T09:00:00-03:00");
+  contact.escalation_contact = true;
+  PlannedItem contact2 = ItemAt(p, 4, StageKind::kEscalation, "2026-12-24T09:00:00-03:00");
+  contact2.escalation_contact = true;
+  CHECK(Intro(Digest({contact, contact2})) ==
+        "2 compromisos siguen abiertos mucho después de su vencimiento. Recibe este aviso porque "
+        "su dirección está registrada para escalamientos.");
+  CHECK(Intro(Digest({contact}), "en") ==
+        "One commitment is still open long after its due date. You receive this alert because "
+        "your address is listed for escalations.");
+  // A mixed digest: the escalation sentence counts the escalation only, and
+  // the items due in 1 and 7 days are "less urgent", not "long overdue".
+  std::string mixed = Intro(Digest({ItemAt(p, 2, StageKind::kEscalation, "2026-12-24T09:00:00-03:00"),
+                                    Item(p, 0, StageKind::kBefore, 7), Item(p, 1, StageKind::kBefore, 1)}));
+  CHECK(mixed.starts_with("Un compromiso a su cargo sigue abierto mucho después"));
+  CHECK(mixed.ends_with("El mensaje incluye además 2 compromisos menos urgentes."));
+  CHECK_FALSE(Has(mixed, "Recibe este aviso"));
+  CHECK_FALSE(Has(mixed, "Los siguientes compromisos"));
+  // Reminders and due dates, singular and plural, in both languages.
+  CHECK(Intro(Digest({Item(p, 0, StageKind::kBefore, 7), Item(p, 1, StageKind::kBefore, 7)})) ==
+        "Le recordamos que 2 compromisos a su cargo vencen pronto. Envíe los medios de "
+        "verificación antes de la fecha de vencimiento.");
+  CHECK(Intro(Digest({Item(p, 0, StageKind::kDue, 0, "due")}), "en") ==
+        "One commitment of yours is due today. Please submit its means of verification today, "
+        "before it expires.");
+  CHECK(Intro(Digest({Item(p, 2, StageKind::kOverdue, -3, "overdue-1"),
+                      Item(p, 4, StageKind::kOverdue, -1, "overdue-1")}),
+              "en") ==
+        "2 commitments of yours are past their due date and no means of verification has been "
+        "submitted. Please submit them as soon as possible.");
+}
+
+// A program whose parts are due at 15:00 in Santiago on 2026-12-24, and at
+// 01:00 the day after.
+const Program& Timed() {
+  static const Program p = [] {
+    Program p = MakeProgram("t", "Programa T", {Part(1, 1, "2026-12-24"), Part(2, 1, "2026-12-25"),
+                                               Part(3, 1, "2026-12-24")});
+    p.commitments[0].due.instant = At("2026-12-24T15:00:00-03:00");
+    p.commitments[1].due.instant = At("2026-12-25T01:00:00-03:00");
+    p.commitments[2].due.instant = At("2026-12-24T15:00:00-03:00");
+    return p;
+  }();
+  return p;
+}
+
+Notification DigestAt(const char* at, std::vector<PlannedItem> items) {
+  Notification n = Digest(std::move(items));
+  n.at = At(at);
+  return n;
+}
+
+TEST_CASE("a date-time due shows its hour, and hours or minutes within a day", "[render]") {
+  const Program& p = Timed();
+  EmailRenderer es = EmailRenderer::Builtin("es");
+  // Before the hour, on its day.
+  Notification morning =
+      DigestAt("2026-12-24T09:00:00-03:00", {ItemAt(p, 0, StageKind::kBefore, "2026-12-24T09:00:00-03:00")});
+  RenderedEmail r = es.Render(morning, Santiago());
+  CHECK(r.subject == "[plazo] 1 compromiso vence hoy a las 15:00 — Programa T");
+  CHECK(Has(r.text, "vence hoy a las 15:00 (fecha de vencimiento: 24 de diciembre de 2026 a las "
+                    "15:00)"));
+  // The due stage, sent on time (a moment after the instant): due today.
+  Notification on_time = DigestAt("2026-12-24T15:00:20-03:00",
+                                  {ItemAt(p, 0, StageKind::kDue, "2026-12-24T15:00:20-03:00"),
+                                   ItemAt(p, 2, StageKind::kDue, "2026-12-24T15:00:20-03:00")});
+  CHECK(es.Render(on_time, Santiago()).subject ==
+        "[plazo] 2 compromisos vencen hoy a las 15:00 — Programa T");
+  // The due stage three hours late (the daemon was down): past, in hours,
+  // never "vence hoy" nor "0 días".
+  Notification late = DigestAt(
+      "2026-12-24T18:00:00-03:00", {ItemAt(p, 0, StageKind::kDue, "2026-12-24T18:00:00-03:00", true)});
+  REQUIRE(late.items[0].days_left == -1);
+  r = es.Render(late, Santiago());
+  CHECK(r.subject == "[plazo] 1 compromiso vencido hace 3 horas — Programa T");
+  CHECK(Has(r.text, "venció hace 3 horas (aviso atrasado) (fecha de vencimiento: 24 de diciembre "
+                    "de 2026 a las 15:00)"));
+  CHECK(Has(r.text, "Un compromiso a su cargo tiene el plazo vencido"));
+  CHECK_FALSE(Has(r.text, "vence hoy"));
+  CHECK_FALSE(Has(r.text, " 0 días"));
+  // Under an hour late: minutes, singular when one.
+  CHECK(es.Render(DigestAt("2026-12-24T15:01:30-03:00",
+                           {ItemAt(p, 0, StageKind::kOverdue, "2026-12-24T15:01:30-03:00")}),
+                  Santiago())
+            .subject == "[plazo] 1 compromiso vencido hace 1 minuto — Programa T");
+  // Due tomorrow at 01:00, five hours from now: hours, not "0 días".
+  Notification evening = DigestAt("2026-12-24T20:00:00-03:00",
+                                  {ItemAt(p, 1, StageKind::kBefore, "2026-12-24T20:00:00-03:00")});
+  r = es.Render(evening, Santiago());
+  CHECK(r.subject == "[plazo] 1 compromiso vence en 5 horas — Programa T");
+  CHECK(Has(r.text, "vence en 5 horas (fecha de vencimiento: 25 de diciembre de 2026 a las 01:00)"));
+  // An escalation two hours after a 15:00 due.
+  CHECK(es.Render(DigestAt("2026-12-24T17:00:00-03:00",
+                           {ItemAt(p, 0, StageKind::kEscalation, "2026-12-24T17:00:00-03:00")}),
+                  Santiago())
+            .subject ==
+        "[plazo] Escalamiento: 1 compromiso sigue abierto 2 horas después de vencer — Programa T");
+  // English.
+  EmailRenderer en = EmailRenderer::Builtin("en");
+  CHECK(en.Render(morning, Santiago()).subject ==
+        "[plazo] 1 commitment due today at 15:00 — Programa T");
+  r = en.Render(late, Santiago());
+  CHECK(r.subject == "[plazo] 1 commitment 3 hours overdue — Programa T");
+  CHECK(Has(r.text, "3 hours overdue (sent late) (due date: December 24, 2026 at 15:00)"));
+  CHECK(en.Render(DigestAt("2026-12-24T16:00:00-03:00",
+                           {ItemAt(p, 0, StageKind::kOverdue, "2026-12-24T16:00:00-03:00")}),
+                  Santiago())
+            .subject == "[plazo] 1 commitment 1 hour overdue — Programa T");
+  // The chat formats say the same.
+  ChatMessage chat = es.RenderChat(late);
+  REQUIRE(chat.items.size() == 1);
+  CHECK(chat.items[0].lines.at(0) ==
+        "venció hace 3 horas (aviso atrasado) (fecha de vencimiento: 24 de diciembre de 2026 a "
+        "las 15:00)");
+}
+
+TEST_CASE("a date due with a reminder hours before its end is due today, not in 0 days",
+          "[render]") {
+  const Program& p = Pil();
+  // before-6h of a date due: 18:00 on the due day, days_left 0.
+  CHECK(Subject(Digest({Item(p, 0, StageKind::kBefore, 0, "before-6h")})) ==
+        "[plazo] 1 compromiso vence hoy — Programa de Intermediación Laboral");
+  CHECK(Subject(Digest({Item(p, 0, StageKind::kBefore, 0, "before-6h")}), "en") ==
+        "[plazo] 1 commitment due today — Programa de Intermediación Laboral");
+}
+
+TEST_CASE("a part is named with its number when it is the only part left", "[render]") {
+  // Part 1 of commitment 8 is gone from the store (fulfilled and removed):
+  // part 2 is still "parte 2".
+  Program p = MakeProgram("x", "Programa X", {Part(8, 2, "2026-12-31")});
+  RenderedEmail r =
+      EmailRenderer::Builtin("es").Render(Digest({Item(p, 0, StageKind::kBefore, 7)}), Santiago());
+  CHECK(Has(r.text, "Compromiso 8, parte 2 · Programa X"));
 }
 
 TEST_CASE("a rescheduled part says the due date it had before", "[render]") {

@@ -66,6 +66,34 @@ TEST_CASE("a date-time due is overdue from its instant on") {
   CHECK(ComputeStatus(config, *ParseInstant("2026-03-31T15:00:00Z", zone)).overdue.size() == 1);
 }
 
+TEST_CASE("past its hour a date-time due counts negative days and hours on its own day") {
+  Config config = OneProgram(
+      "[[commitment]]\nnumber = 1\ndue = 2026-03-31T15:00:00-03:00\n"
+      "[[commitment]]\nnumber = 2\ndue = 2026-03-31\n");
+  auto zone = config.settings.zone;
+  StatusReport morning = ComputeStatus(config, *ParseInstant("2026-03-31T09:30:00-03:00", zone));
+  REQUIRE(morning.due_soon.size() == 2);
+  CHECK(morning.due_soon[0].days_left == 0);
+  CHECK(morning.due_soon[0].hours_left == 5);  // 5 h 30 min, rounded down
+  CHECK(morning.due_soon[1].days_left == 0);
+  CHECK_FALSE(morning.due_soon[1].hours_left);  // a date due counts days only
+  // Three hours past 15:00, the same calendar day: late, so negative.
+  StatusReport evening = ComputeStatus(config, *ParseInstant("2026-03-31T18:00:00-03:00", zone));
+  REQUIRE(evening.overdue.size() == 1);
+  CHECK(evening.overdue[0].commitment->number == 1);
+  CHECK(evening.overdue[0].days_left == -1);
+  CHECK(evening.overdue[0].hours_left == -3);
+  // Ten minutes past: within the first hour late.
+  StatusReport just = ComputeStatus(config, *ParseInstant("2026-03-31T15:10:00-03:00", zone));
+  REQUIRE(just.overdue.size() == 1);
+  CHECK(just.overdue[0].days_left == -1);
+  CHECK(just.overdue[0].hours_left == -1);
+  // Two days on, the calendar count takes over.
+  StatusReport later = ComputeStatus(config, *ParseInstant("2026-04-02T09:00:00-03:00", zone));
+  CHECK(later.overdue.at(0).days_left == -2);
+  CHECK(later.overdue.at(0).hours_left == -42);
+}
+
 TEST_CASE("due soon means within 30 days; later beyond") {
   Config config = OneProgram(
       "[[commitment]]\nnumber = 1\ndue = 2026-12-31\n"

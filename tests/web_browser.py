@@ -112,6 +112,15 @@ def part_label(c):
     return str(c["number"]) + (f".{c['part']}" if c.get("part", 1) > 1 or "-p" in c["id"] else "")
 
 
+def days_es(d):
+    """The Days column: "1 día de atraso", "vence hoy", "queda 1 día", "quedan 9 días"."""
+    if d < 0:
+        return "1 día de atraso" if d == -1 else f"{-d} días de atraso"
+    if d == 0:
+        return "vence hoy"
+    return "queda 1 día" if d == 1 else f"quedan {d} días"
+
+
 def defused(text):
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
@@ -491,7 +500,7 @@ class WebBrowserTest(unittest.TestCase):
             c = self.commitment(item["program"], item["commitment"])
             self.assertEqual(row["href"], "/programs/" + p["id"], row)
             self.assertEqual(row["cells"], [p["name"], part_label(c), "Vencidos", date_es(c["due"]),
-                                            f"{-item['days_left']} días de atraso",
+                                            days_es(item["days_left"]),
                                             ", ".join(c.get("owners", p["owners"])), ""])
             self.assertEqual(p["ministry"], EDUCACION)
         self.__class__.filtered_url = b.current_url
@@ -530,8 +539,7 @@ class WebBrowserTest(unittest.TestCase):
             self.assertEqual(status, STATE_WORDS[state] + "\n" + STATUS_WORDS[c["status"]])
             self.assertEqual(due, date_es(c["due"]))
             d = item["days_left"]
-            self.assertEqual(days, "" if state == "fulfilled" else
-                             f"{-d} días de atraso" if d < 0 else f"quedan {d} días")
+            self.assertEqual(days, "" if state == "fulfilled" else days_es(d))
             self.assertEqual(owners, ", ".join(c.get("owners", p["owners"])))
             self.assertEqual((ack, deliveries), ("", ""))
         self.assertTrue(any(state == "overdue" for state, _ in states.values()))

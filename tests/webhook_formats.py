@@ -38,6 +38,7 @@ import time
 import unittest
 import urllib.request
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 PLAZOD = None
 SOURCE = None
@@ -406,6 +407,10 @@ class WebhookTest(unittest.TestCase):
             n = it["commitment"]["number"]
             self.assertEqual(it["commitment"]["text"], long_text(n))
             self.assertEqual(it["commitment"]["verification"], verification_text(n))
+            # A date-time due: its instant beside the date, and days_left 0
+            # at the due stage.
+            self.assertEqual(datetime.fromisoformat(it["commitment"]["due_at"]).timestamp(), due)
+            self.assertEqual(it["days_left"], 0)
 
         raw = {f: [r["body"] for r in self.receiver.at("/" + f)] for f in CHAT_FORMATS}
         bodies = {f: [json.loads(b) for b in raw[f]] for f in CHAT_FORMATS}
@@ -454,6 +459,16 @@ class WebhookTest(unittest.TestCase):
                 self.assertLessEqual(len(more), 1, f"{fmt}: {more}")
                 self.assertGreater(shown, 0, f"{fmt}: {text[:3000]}")
                 self.assertEqual(shown + sum(more), total, f"{fmt}: {shown} shown, more {more}")
+
+        # Every chat says the hour of a date-time due, in the schedule's zone
+        # (the default, America/Santiago).
+        hhmm = datetime.fromtimestamp(due, ZoneInfo("America/Santiago")).strftime("%H:%M")
+        for fmt in CHAT_FORMATS:
+            for body in bodies[fmt]:
+                text = json.dumps(body, ensure_ascii=False)
+                self.assertIn(f"vencen hoy a las {hhmm}", text, fmt)
+                self.assertIn(f"vence hoy a las {hhmm} (fecha de vencimiento: ", text, fmt)
+                self.assertNotIn(" 0 días", text, fmt)
 
         # Slack: 42 items do not fit 50 blocks: the first ones, then the
         # count of the rest.
