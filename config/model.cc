@@ -16,9 +16,27 @@ constexpr std::array<std::string_view, 5> kStatusNames = {
 
 }  // namespace
 
+std::string_view WebhookFormatName(WebhookFormat format) {
+  return WebhookFormatNames()[static_cast<size_t>(format)];
+}
+
+std::optional<WebhookFormat> WebhookFormatNamed(std::string_view name) {
+  const std::vector<std::string_view>& names = WebhookFormatNames();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return static_cast<WebhookFormat>(i);
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::string_view>& WebhookFormatNames() {
+  static const std::vector<std::string_view> names = {"json", "slack", "mattermost", "teams",
+                                                      "googlechat"};
+  return names;
+}
+
 std::string WebhookFingerprint(const Webhook& hook) {
   uint64_t h = Fnv1a(hook.url);
-  h = Fnv1a(hook.format, Fnv1a("\n", h));
+  h = Fnv1a(WebhookFormatName(hook.format), Fnv1a("\n", h));
   for (const std::string& f : hook.secret_files) h = Fnv1a(f, Fnv1a("\nfile:", h));
   h = Fnv1a(hook.secret_env, Fnv1a("\nenv:", h));
   char text[17];

@@ -76,6 +76,17 @@ struct Schedule {
   [[nodiscard]] bool IsWorkday(Days d) const;
 };
 
+// The body a webhook receives: SPEC 5.3's JSON, or a team chat's own
+// message format (notifiers/chat_payload.h, issue 16).
+enum class WebhookFormat : uint8_t { kJson, kSlack, kMattermost, kTeams, kGoogleChat };
+
+// "json", "slack", "mattermost", "teams" or "googlechat": how settings spell it.
+std::string_view WebhookFormatName(WebhookFormat format);
+// The format a `format = "..."` setting names; nullopt for anything else.
+[[nodiscard]] std::optional<WebhookFormat> WebhookFormatNamed(std::string_view name);
+// Every spelling, in declaration order, for hints and error messages.
+const std::vector<std::string_view>& WebhookFormatNames();
+
 // A named webhook endpoint (SPEC 3.1 [webhook.NAME]).
 struct Webhook {
   std::string name;
@@ -85,7 +96,7 @@ struct Webhook {
   // are read at delivery time.
   std::vector<std::string> secret_files;
   std::string secret_env;  // or the name of an environment variable
-  std::string format = "json";
+  WebhookFormat format = WebhookFormat::kJson;
   Duration timeout = std::chrono::seconds(10);
   SourcePos pos;
   // Where url and secret_file(s) are written: what they name is checked outside

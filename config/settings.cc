@@ -278,13 +278,12 @@ void ReadWebhook(const std::string& name, const toml::table& t,
     diags.Add(r.Pos("secret_env"), "set secret_file(s) or secret_env, not both");
   }
   if (auto v = r.String("format")) {
-    static const std::vector<std::string_view> kFormats = {"json", "slack", "mattermost", "teams",
-                                                           "googlechat"};
-    if (std::find(kFormats.begin(), kFormats.end(), *v) == kFormats.end()) {
-      diags.Add(r.Pos("format"), "'format' must be json, slack, mattermost, teams or googlechat, "
-                                 "not \"" + *v + "\"" + DidYouMean(*v, kFormats));
+    if (std::optional<WebhookFormat> format = WebhookFormatNamed(*v)) {
+      w.format = *format;
+    } else {
+      std::string message = "'format' must be json, slack, mattermost, teams or googlechat, not \"";
+      diags.Add(r.Pos("format"), message + *v + "\"" + DidYouMean(*v, WebhookFormatNames()));
     }
-    w.format = *v;
   }
   if (auto v = r.DurationValue("timeout", false)) w.timeout = *v;
   r.Finish();

@@ -161,12 +161,9 @@ class Service {
       spdlog::error("ledger: {}", error);
       return;
     }
-    std::vector<GoneWebhook> still = StillGone(marks, s);
     std::map<std::string, std::string> disabled;
     for (const GoneWebhook& g : marks) {
-      bool holds = std::any_of(still.begin(), still.end(),
-                               [&](const GoneWebhook& h) { return h.webhook == g.webhook; });
-      if (holds) {
+      if (StillHolds(g, s)) {
         disabled[g.webhook] = "webhook " + g.webhook + " answered 410 Gone at " +
                               FormatRfc3339(g.at, s.zone) +
                               " and is disabled until its settings change";

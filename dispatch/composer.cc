@@ -27,7 +27,7 @@ std::optional<Composer> Composer::Load(const Settings& settings, Diagnostics* di
   }
   Composer composer(std::move(renderer), SenderFor(settings), settings.zone);
   for (const auto& [name, hook] : settings.webhooks) {
-    composer.formats_[name] = WebhookFormatNamed(hook.format).value_or(WebhookFormat::kJson);
+    composer.formats_[name] = hook.format;
   }
   if (settings.http) composer.pages_url_ = settings.http->public_url;
   if (link_keys && !link_keys->empty() && settings.http && !settings.http->public_url.empty()) {

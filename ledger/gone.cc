@@ -21,13 +21,15 @@ constexpr std::string_view kPastPrefix = "gone;";  // ';' follows ':'
 
 }  // namespace
 
+bool StillHolds(const GoneWebhook& g, const Settings& settings) {
+  auto it = settings.webhooks.find(g.webhook);
+  return it != settings.webhooks.end() && WebhookFingerprint(it->second) == g.fingerprint;
+}
+
 std::vector<GoneWebhook> StillGone(const std::vector<GoneWebhook>& gone, const Settings& settings) {
   std::vector<GoneWebhook> out;
   for (const GoneWebhook& g : gone) {
-    auto it = settings.webhooks.find(g.webhook);
-    if (it != settings.webhooks.end() && WebhookFingerprint(it->second) == g.fingerprint) {
-      out.push_back(g);
-    }
+    if (StillHolds(g, settings)) out.push_back(g);
   }
   return out;
 }

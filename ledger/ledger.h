@@ -162,8 +162,11 @@ struct GoneWebhook {
   std::string detail;       // the attempt's detail, for status
 };
 
-// The marks of gone that still hold: those whose webhook is configured with
-// the same settings (WebhookFingerprint) as when it answered 410 Gone.
+// Whether mark g still holds: its webhook is configured with the same
+// settings (WebhookFingerprint) as when it answered 410 Gone.
+[[nodiscard]] bool StillHolds(const GoneWebhook& g, const Settings& settings);
+
+// The marks of gone that still hold (StillHolds).
 std::vector<GoneWebhook> StillGone(const std::vector<GoneWebhook>& gone, const Settings& settings);
 
 struct DeliveryReport {

@@ -258,21 +258,6 @@ bool GoogleChatFits(const boost::json::object& body) {
 
 }  // namespace
 
-std::optional<WebhookFormat> WebhookFormatNamed(std::string_view name) {
-  if (name == "json") return WebhookFormat::kJson;
-  if (name == "slack") return WebhookFormat::kSlack;
-  if (name == "mattermost") return WebhookFormat::kMattermost;
-  if (name == "teams") return WebhookFormat::kTeams;
-  if (name == "googlechat") return WebhookFormat::kGoogleChat;
-  return std::nullopt;
-}
-
-const std::vector<std::string_view>& WebhookFormatNames() {
-  static const std::vector<std::string_view> names = {"json", "slack", "mattermost", "teams",
-                                                      "googlechat"};
-  return names;
-}
-
 std::string ChatBody(WebhookFormat format, const ChatMessage& message) {
   using Build = boost::json::object (*)(const ChatMessage&, size_t);
   using Fits = bool (*)(const boost::json::object&);

@@ -9,21 +9,13 @@
 #define PLAZO_NOTIFIERS_CHAT_PAYLOAD_H_
 
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "config/model.h"
+
 namespace plazo {
-
-enum class WebhookFormat { kJson, kSlack, kMattermost, kTeams, kGoogleChat };
-
-// The format a `format = "..."` setting names: json, slack, mattermost,
-// teams or googlechat; nullopt for anything else.
-[[nodiscard]] std::optional<WebhookFormat> WebhookFormatNamed(std::string_view name);
-
-// Every name WebhookFormatNamed accepts, for messages.
-const std::vector<std::string_view>& WebhookFormatNames();
 
 // One part of the digest, in plain text (the formats escape it).
 struct ChatItem {

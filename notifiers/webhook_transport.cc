@@ -76,7 +76,8 @@ void WebhookTransport::Retarget(const Webhook& hook, WebhookKeys keys) {
   url_ = hook.url;
   // Google Chat threads by the body's threadKey only when the URL asks it
   // to (else every message starts a thread): ask, unless the admin chose.
-  if (hook.format == "googlechat" && url_.find("messageReplyOption=") == std::string::npos) {
+  if (hook.format == WebhookFormat::kGoogleChat &&
+      url_.find("messageReplyOption=") == std::string::npos) {
     url_ += url_.find('?') == std::string::npos ? '?' : '&';
     url_ += "messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD";
   }

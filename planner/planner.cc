@@ -48,7 +48,7 @@ using GroupKey = std::tuple<Instant, Channel, std::string, std::string>;
 bool PerProgram(const Config& config, Channel channel, const std::string& destination) {
   if (channel != Channel::kWebhook) return false;
   auto it = config.settings.webhooks.find(destination);
-  return it != config.settings.webhooks.end() && it->second.format == "googlechat";
+  return it != config.settings.webhooks.end() && it->second.format == WebhookFormat::kGoogleChat;
 }
 
 std::vector<Notification> Collect(std::map<GroupKey, Notification>& groups) {

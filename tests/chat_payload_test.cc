@@ -97,6 +97,9 @@ TEST_CASE("format names are the five the settings accept", "[chat]") {
   CHECK(WebhookFormatNamed("googlechat") == WebhookFormat::kGoogleChat);
   CHECK_FALSE(WebhookFormatNamed("Slack"));
   CHECK(WebhookFormatNames().size() == 5);
+  for (std::string_view name : WebhookFormatNames()) {
+    CHECK(WebhookFormatName(*WebhookFormatNamed(name)) == name);
+  }
 }
 
 // The example settings with its webhook in format, and two programs due at
@@ -105,7 +108,7 @@ Config TwoPrograms(const std::string& format) {
   Config config;
   Diagnostics diags;
   REQUIRE(LoadSettings(testing::ExamplesDir() + "/plazod.toml", &config.settings, &diags));
-  config.settings.webhooks.at("equipo-pil").format = format;
+  config.settings.webhooks.at("equipo-pil").format = *WebhookFormatNamed(format);
   config.settings.http = HttpSettings{};
   config.settings.http->public_url = "https://plazo.example.gob.cl";
   for (std::string id : {"a", "b"}) {

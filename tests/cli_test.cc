@@ -133,6 +133,9 @@ TEST_CASE("status --json counts a date-time due past its hour as late and adds h
   CHECK(item.at("due").as_string() == "2026-12-24");
   CHECK(item.at("days_left").as_int64() == -1);
   CHECK(item.at("hours_left").as_int64() == -3);
+  // English counts agree with their nouns.
+  Run check = Cli({"check", "--config", settings});
+  CHECK(check.out.find(", 1 program, 1 commitment part in ") != std::string::npos);
 }
 
 TEST_CASE("status prints a readable table") {

@@ -831,7 +831,7 @@ TEST_CASE("a webhook gone with 410 stays disabled until its settings change", "[
   settings.webhooks["equipo"].url = "https://hooks.example.gob.cl/T2";
   CHECK(StillGone(marks, settings).empty());
   settings.webhooks["equipo"] = hook;
-  settings.webhooks["equipo"].format = "slack";
+  settings.webhooks["equipo"].format = WebhookFormat::kSlack;
   CHECK(StillGone(marks, settings).empty());
 
   // The mark survives reopening; ClearGone removes one.

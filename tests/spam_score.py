@@ -39,11 +39,10 @@ import sys
 import tempfile
 import time
 import unittest
-from datetime import datetime, timezone
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon_e2e import Notify, wait_until  # noqa: E402
+from daemon_e2e import Notify, rfc3339, wait_until  # noqa: E402
 
 PLAZOD = None
 SOURCE = None
@@ -83,10 +82,6 @@ endif
 RULE_LINE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+([A-Z0-9_]+)\s+(.*)$")
 
 
-def rfc3339(t):
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def example_store(dues):
     """The example program with its first len(dues) open parts, their due
     dates replaced by dues (Unix times); no webhooks, the settings' schedule."""
@@ -111,31 +106,29 @@ def example_store(dues):
 SECOND_PROGRAM = "Programa de Acompañamiento y Acceso Efectivo a la Educación Superior"
 
 
+SECOND_PARTS = [  # (text, verification, status) of the second program's parts
+    ("Elaborar un informe de seguimiento de la cohorte 2024 que incluya tasas de acceso, "
+     "permanencia y titulación oportuna por región.",
+     "Informe de seguimiento de la cohorte 2024, aprobado por la jefatura de la División de "
+     "Educación Superior.", "pendiente"),
+    ("Actualizar la matriz de marco lógico del programa con indicadores de propósito y "
+     "componentes medibles.",
+     "Matriz de marco lógico actualizada y oficio conductor a la Dirección de Presupuestos.",
+     "en_evaluacion"),
+]
+
+
 def second_store(due):
     """A second program of the same officer: two parts due at due, on the
     fast "rapido" schedule."""
-    return f'''[program]
-id = "pace"
-name = "{SECOND_PROGRAM}"
-ministry = "MINISTERIO DE EDUCACION"
-service = "SUBSECRETARIA DE EDUCACION SUPERIOR"
-owners = ["{OWNER}"]
-schedule = "rapido"
-
-[[commitment]]
-number = 1
-text = "Elaborar un informe de seguimiento de la cohorte 2024 que incluya tasas de acceso, permanencia y titulación oportuna por región."
-verification = "Informe de seguimiento de la cohorte 2024, aprobado por la jefatura de la División de Educación Superior."
-due = {rfc3339(due)}
-status = "pendiente"
-
-[[commitment]]
-number = 2
-text = "Actualizar la matriz de marco lógico del programa con indicadores de propósito y componentes medibles."
-verification = "Matriz de marco lógico actualizada y oficio conductor a la Dirección de Presupuestos."
-due = {rfc3339(due)}
-status = "en_evaluacion"
-'''
+    text = (f'[program]\nid = "pace"\nname = "{SECOND_PROGRAM}"\n'
+            f'ministry = "MINISTERIO DE EDUCACION"\n'
+            f'service = "SUBSECRETARIA DE EDUCACION SUPERIOR"\n'
+            f'owners = ["{OWNER}"]\nschedule = "rapido"\n')
+    for number, (what, verification, status) in enumerate(SECOND_PARTS, 1):
+        text += (f'\n[[commitment]]\nnumber = {number}\ntext = "{what}"\n'
+                 f'verification = "{verification}"\ndue = {rfc3339(due)}\nstatus = "{status}"\n')
+    return text
 
 
 class Digest:

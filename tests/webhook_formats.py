@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -37,7 +36,7 @@ import threading
 import time
 import unittest
 import urllib.request
-from datetime import datetime, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 PLAZOD = None
@@ -50,6 +49,10 @@ NEW_SECRET = "whsec_" + base64.b64encode(b"the-new-secret-being-rotated-in!").de
 OTHER_SECRET = "whsec_" + base64.b64encode(b"an-unrelated-secret-nobody-uses").decode()
 
 CHAT_FORMATS = ["slack", "mattermost", "teams", "googlechat"]
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from daemon_e2e import Notify, rfc3339, wait_until  # noqa: E402
 
 
 class Receiver:
@@ -121,55 +124,6 @@ class Receiver:
             lines = [f"{r['at']:.3f} {r['target']} -> {r['status']} id={r['headers'].get('webhook-id')} "
                      f"{len(r['body'])} bytes: {r['body'][:240]!r}" for r in self.requests]
         return "received:\n  " + ("\n  ".join(lines) if lines else "(nothing)")
-
-
-class Notify:
-    """Our own NOTIFY_SOCKET: collects the daemon's sd_notify datagrams."""
-
-    def __init__(self, folder):
-        self.path = os.path.join(folder, "notify.sock")
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(self.path)
-        self.messages = []
-
-    def wait_for(self, needle, timeout=10):
-        deadline = time.time() + timeout
-        for m in self.messages:
-            if needle in m:
-                return m
-        while time.time() < deadline:
-            self.sock.settimeout(max(0.01, deadline - time.time()))
-            try:
-                m = self.sock.recv(4096).decode()
-            except socket.timeout:
-                break
-            self.messages.append(m)
-            if needle in m:
-                return m
-        raise AssertionError(f"no {needle!r} from the daemon; got {self.messages}")
-
-    def forget(self):
-        """Drops every message so far, also those not yet read."""
-        self.sock.setblocking(False)
-        try:
-            while self.sock.recv(4096):
-                pass
-        except BlockingIOError:
-            pass
-        self.messages.clear()
-
-
-def rfc3339(t):
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def wait_until(predicate, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def write_atomically(path, text):
