@@ -10,95 +10,34 @@
 #include "base/atomic_file.h"
 #include "base/hash.h"
 #include "config/file_text.h"
+#include "config/record_file.h"
 
 namespace plazo {
 namespace {
 
 constexpr std::string_view kMagic = "PLAZOCFG";
-constexpr size_t kHeaderSize = 12;  // magic, version
+constexpr size_t kHeaderSize = kRecordHeaderSize;
 // Snapshots of large stores may exceed what one input file may be.
 constexpr long long kMaxSnapshotSize = 4LL * 1024 * 1024 * 1024;
 
-void PutU32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
+std::string Header() { return RecordHeader(kMagic, kConfigSnapshotVersion); }
 
-void PutU64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-std::string Header() {
-  std::string out(kMagic);
-  PutU32(out, kConfigSnapshotVersion);
-  return out;
-}
-
-void PutRecord(std::string& out, const std::string& path, const AcceptedText* accepted) {
+void PutTextRecord(std::string& out, const std::string& path, const AcceptedText* accepted) {
   std::string body;
   PutU64(body, static_cast<uint64_t>(accepted ? accepted->accepted_at : 0));
-  body.push_back(accepted ? 0 : 1);
-  PutU32(body, static_cast<uint32_t>(path.size()));
-  body += path;
-  std::string_view text = accepted ? std::string_view(accepted->text) : std::string_view();
-  PutU32(body, static_cast<uint32_t>(text.size()));
-  body += text;
-  PutU32(out, static_cast<uint32_t>(body.size()));
-  out += body;
-  PutU64(out, Fnv1a(body));
+  PutU8(body, accepted ? 0 : 1);
+  PutBytes(body, path);
+  PutBytes(body, accepted ? std::string_view(accepted->text) : std::string_view());
+  plazo::PutRecord(out, body);
 }
-
-// Reads fixed-size fields and byte strings from a buffer, failing once
-// anything would run past its end.
-class Reader {
- public:
-  explicit Reader(std::string_view data) : data_(data) {}
-
-  bool U8(uint8_t* v) {
-    uint64_t wide;
-    if (!Fixed(1, &wide)) return false;
-    *v = static_cast<uint8_t>(wide);
-    return true;
-  }
-  bool U32(uint32_t* v) {
-    uint64_t wide;
-    if (!Fixed(4, &wide)) return false;
-    *v = static_cast<uint32_t>(wide);
-    return true;
-  }
-  bool U64(uint64_t* v) { return Fixed(8, v); }
-  bool Bytes(size_t size, std::string_view* out) {
-    if (data_.size() - at_ < size) return false;
-    *out = data_.substr(at_, size);
-    at_ += size;
-    return true;
-  }
-  size_t at() const { return at_; }
-  size_t remaining() const { return data_.size() - at_; }
-
- private:
-  bool Fixed(size_t size, uint64_t* v) {
-    if (data_.size() - at_ < size) return false;
-    *v = 0;
-    for (size_t i = 0; i < size; ++i) {
-      *v |= static_cast<uint64_t>(static_cast<unsigned char>(data_[at_ + i])) << (8 * i);
-    }
-    at_ += size;
-    return true;
-  }
-
-  std::string_view data_;
-  size_t at_ = 0;
-};
 
 // Applies one record's body to texts; false when the body is malformed.
 bool ApplyBody(std::string_view body, AcceptedTexts* texts) {
-  Reader r(body);
+  ByteReader r(body);
   uint64_t at = 0;
   uint8_t removed = 0;
-  uint32_t path_size = 0, text_size = 0;
   std::string_view path, text;
-  if (!r.U64(&at) || !r.U8(&removed) || removed > 1 || !r.U32(&path_size) ||
-      !r.Bytes(path_size, &path) || !r.U32(&text_size) || !r.Bytes(text_size, &text) ||
+  if (!r.U64(&at) || !r.U8(&removed) || removed > 1 || !r.Bytes(&path) || !r.Bytes(&text) ||
       r.remaining() != 0) {
     return false;
   }
@@ -118,47 +57,24 @@ std::string ConfigSnapshotPath(const std::string& state_dir) {
 
 std::string EncodeConfigSnapshot(const AcceptedTexts& texts) {
   std::string out = Header();
-  for (const auto& [path, accepted] : texts) PutRecord(out, path, &accepted);
+  for (const auto& [path, accepted] : texts) PutTextRecord(out, path, &accepted);
   return out;
 }
 
 std::string EncodeSnapshotEdits(const std::vector<SnapshotEdit>& edits) {
   std::string out;
-  for (const SnapshotEdit& e : edits) PutRecord(out, e.path, e.accepted ? &*e.accepted : nullptr);
+  for (const SnapshotEdit& e : edits)
+    PutTextRecord(out, e.path, e.accepted ? &*e.accepted : nullptr);
   return out;
 }
 
 bool DecodeConfigSnapshot(std::string_view data, AcceptedTexts* out, std::string* damage,
                           std::string* error) {
-  damage->clear();
-  if (data.substr(0, kMagic.size()) != kMagic) {
-    *error = "not a plazo configuration snapshot";
-    return false;
-  }
-  Reader r(data.substr(kMagic.size()));
-  uint32_t version = 0;
-  if (!r.U32(&version)) {
-    *error = "not a plazo configuration snapshot";
-    return false;
-  }
-  if (version != kConfigSnapshotVersion) {
-    *error = "version " + std::to_string(version) + ", this plazod reads " +
-             std::to_string(kConfigSnapshotVersion);
-    return false;
-  }
   AcceptedTexts texts;
-  while (r.remaining() > 0) {
-    size_t start = r.at();
-    uint32_t size = 0;
-    uint64_t sum = 0;
-    std::string_view body;
-    if (!r.U32(&size) || !r.Bytes(size, &body) || !r.U64(&sum) || Fnv1a(body) != sum ||
-        !ApplyBody(body, &texts)) {
-      size_t offset = kMagic.size() + start;
-      *damage = "a damaged record at byte " + std::to_string(offset) + "; the " +
-                std::to_string(data.size() - offset) + " bytes from there are ignored";
-      break;
-    }
+  if (!ScanRecords(
+          data, kMagic, kConfigSnapshotVersion, "configuration snapshot",
+          [&](std::string_view body) { return ApplyBody(body, &texts); }, damage, error)) {
+    return false;
   }
   *out = std::move(texts);
   return true;
@@ -209,7 +125,7 @@ bool ConfigSnapshotFile::Replace(
       std::optional<AcceptedText> accepted = text_of(path);
       if (!accepted) continue;
       std::string record;
-      PutRecord(record, path, &*accepted);
+      PutTextRecord(record, path, &*accepted);
       records[path] = record.size();
       hashes[path] = Fnv1a(accepted->text);
       bytes += record.size();
@@ -234,7 +150,7 @@ bool ConfigSnapshotFile::Apply(const std::vector<SnapshotEdit>& edits, std::stri
   std::string records;
   for (const SnapshotEdit& e : edits) {
     size_t start = records.size();
-    PutRecord(records, e.path, e.accepted ? &*e.accepted : nullptr);
+    PutTextRecord(records, e.path, e.accepted ? &*e.accepted : nullptr);
     if (e.accepted) {
       live[e.path] = records.size() - start;
       hashes[e.path] = Fnv1a(e.accepted->text);

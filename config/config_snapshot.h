@@ -4,7 +4,8 @@
 // daemon restarted while a file on disk is broken (a crash in the middle of
 // an edit, a reboot) runs on these texts instead of refusing to start.
 //
-// The file is a log of records after a header, integers little-endian:
+// The file is a log of records after a header (record_file.h's framing,
+// integers little-endian):
 //   header: "PLAZOCFG", u32 version
 //   record: u32 body size, body, u64 FNV-1a of the body
 //   body:   i64 accepted_at, u8 removed, u32 path size, path, u32 text size, text

@@ -1,11 +1,15 @@
 #include "config/load_config.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
 #include <toml++/toml.h>
 
+#include "base/atomic_file.h"
 #include "base/hash.h"
 
 #include "config/settings.h"
@@ -106,10 +110,54 @@ bool LoadSettingsFromBestEffort(const ConfigSource& source, Settings* out, Diagn
   return ReadSettings(source, SettingsMode::kBestEffort, out, diags, nullptr);
 }
 
-bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags, KeepLastGood* keep) {
+bool LoadStoreWithSnapshot(const Settings& settings, Store* out, Diagnostics* diags,
+                           KeepLastGood* keep, SnapshotUse* use) {
+  const std::string path = StoreSnapshotPath(settings.state);
+  StoreSnapshot snapshot;
+  if (!ReadStoreSnapshot(path, &snapshot, &use->problem)) {
+    use->problem += "; ignored, and rebuilt after this load";
+    snapshot = StoreSnapshot();
+  }
+  struct stat st;
+  bool owner =
+      ::stat(settings.state.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid();
+  StoreCache cache;
+  cache.snapshot = snapshot.owner ? &snapshot : nullptr;
+  cache.want_records = owner;
+  if (!LoadStore(settings.store, settings, out, diags, keep, &cache)) return false;
+  use->reused = cache.reused;
+  use->parsed = cache.parsed;
+  if (!owner || !cache.changed) return true;
+  size_t next = 0;
+  bool key = false;
+  auto piece = [&]() -> std::optional<std::string> {
+    if (!key) {
+      key = true;
+      return EncodeSnapshotStart(StoreSettingsKey(settings));
+    }
+    if (next < cache.records.size()) return std::move(cache.records[next++]);
+    return std::nullopt;
+  };
+  AtomicWriteOptions options;
+  options.mode = 0640;
+  std::string error;
+  use->written = WriteFileAtomically(path, piece, options, &error);
+  if (!use->written) {
+    if (!use->problem.empty()) use->problem += "; ";
+    use->problem += error;
+  }
+  return true;
+}
+
+bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags, KeepLastGood* keep,
+                SnapshotUse* use) {
   Config config;
   if (!LoadSettingsFrom(source, &config.settings, diags, keep)) return false;
-  if (!LoadStore(config.settings.store, config.settings, &config.store, diags, keep)) {
+  SnapshotUse ignored;
+  if (source.store_snapshot
+          ? !LoadStoreWithSnapshot(config.settings, &config.store, diags, keep,
+                                   use ? use : &ignored)
+          : !LoadStore(config.settings.store, config.settings, &config.store, diags, keep)) {
     return false;
   }
   *out = std::move(config);

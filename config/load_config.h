@@ -19,7 +19,31 @@ struct ConfigSource {
   std::string store_dir;
   // Replaces [daemon] state when not empty (the --state option).
   std::string state_dir;
+  // Whether to load the store through the state folder's store snapshot
+  // (LoadStoreWithSnapshot). Off by default so that a library caller (a
+  // test) never touches a state folder it did not ask for.
+  bool store_snapshot = false;
 };
+
+// What a load did with the store snapshot, for the caller to log.
+struct SnapshotUse {
+  size_t reused = 0;     // files read back from the snapshot
+  size_t parsed = 0;     // files parsed
+  bool written = false;  // the snapshot was replaced
+  // Why the snapshot was ignored (damaged, truncated, another version) or
+  // could not be written; empty when all went well.
+  std::string problem;
+};
+
+// LoadStore through <settings.state>/store.snapshot: files whose entry
+// matches are read from it; the rest are parsed. When the load succeeds,
+// something changed and this process owns the state folder (the daemon's
+// user; a root admin's `plazod plan` leaves the daemon's folder alone), the
+// snapshot is replaced atomically (mode 0640) with what is in force now. A
+// snapshot that cannot be used is ignored and rebuilt, never trusted, and
+// said in use->problem; it never fails the load.
+[[nodiscard]] bool LoadStoreWithSnapshot(const Settings& settings, Store* out, Diagnostics* diags,
+                                         KeepLastGood* keep, SnapshotUse* use);
 
 // Loads and validates the settings source names (the embedded defaults
 // when it names none), with its store and state overrides applied, into
@@ -41,8 +65,10 @@ struct ConfigSource {
 // was none, and only then is *out replaced. With keep (the daemon), files
 // invalid on disk keep their last good versions and their problems go to
 // keep instead; only settings without a last good version fail the load.
+// With source.store_snapshot, the store is loaded by LoadStoreWithSnapshot,
+// which fills *use when given.
 [[nodiscard]] bool LoadConfig(const ConfigSource& source, Config* out, Diagnostics* diags,
-                              KeepLastGood* keep = nullptr);
+                              KeepLastGood* keep = nullptr, SnapshotUse* use = nullptr);
 
 // The state folder source names, found even when the settings file is
 // invalid, since that is where the daemon keeps its last good configuration:

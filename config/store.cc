@@ -238,8 +238,8 @@ bool ParseStoreFile(std::string_view text, const std::string& name,
   return true;
 }
 
-bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
-               Diagnostics* diags, KeepLastGood* keep) {
+bool LoadStore(const std::string& dir, const Settings& settings, Store* out, Diagnostics* diags,
+               KeepLastGood* keep, StoreCache* cache) {
   std::error_code ec;
   std::vector<std::string> files;
   fs::directory_iterator it(dir, ec);
@@ -272,19 +272,47 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
     uint64_t hash = 0;  // of the text read from disk
     bool ok = false;
     bool last_good = false;  // the program comes from its last good text
+    const SnapshotEntry* reused = nullptr;  // the snapshot entry it was read from
+    std::string record;                     // its new snapshot record, when parsed
   };
   const AcceptedTexts* last_good = keep ? keep->last_good : nullptr;
+  const StoreSnapshot* snapshot =
+      cache && cache->snapshot && cache->snapshot->settings_key == StoreSettingsKey(settings)
+          ? cache->snapshot
+          : nullptr;
   std::vector<Slot> slots(files.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < files.size();) {
       Slot& slot = slots[i];
+      // The identity is taken before the file is read: an edit after it
+      // changes the identity, so the entry made now cannot outlive it.
+      FileIdentity identity;
+      int64_t checked_ns = NowNanoseconds();
+      bool identified = cache != nullptr && IdentityOf(files[i], &identity);
+      if (identified && snapshot != nullptr) {
+        auto entry = snapshot->files.find(files[i]);
+        std::vector<Diagnostic> warnings;
+        if (entry != snapshot->files.end() && entry->second.Matches(identity) &&
+            DecodeEntry(entry->second, files[i], &slot.program, &warnings)) {
+          for (Diagnostic& w : warnings) slot.diags.Warn(std::move(w.pos), std::move(w.message));
+          slot.ok = true;
+          slot.hash = entry->second.text_hash;
+          slot.reused = &entry->second;
+          continue;
+        }
+        slot.program = Program();
+      }
       FileText text = ReadFileText(files[i]);
       if (!text.error.empty()) {
         slot.diags.Add(SourcePos{files[i], 0, 0}, text.error);
       } else {
         slot.ok = ParseStoreFile(text.text, files[i], settings, &slot.program, &slot.diags);
-        if (slot.ok && keep) slot.hash = Fnv1a(text.text);
+        if (slot.ok && (keep || identified)) slot.hash = Fnv1a(text.text);
+        if (slot.ok && identified && cache->want_records) {
+          slot.record = EncodeSnapshotFile(files[i], identity, checked_ns, slot.hash, slot.program,
+                                           slot.diags.warnings());
+        }
       }
       if (slot.ok || !last_good) continue;
       auto found = last_good->find(fs::path(files[i]).lexically_normal().string());
@@ -310,6 +338,19 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
   for (Slot& slot : slots) {
     problems.Merge(slot.diags);
     if (slot.ok) loaded.emplace_back(std::move(slot.program), &slot);
+  }
+  if (cache) {
+    cache->changed = snapshot == nullptr || snapshot->files.size() != files.size();
+    for (Slot& slot : slots) {
+      if (slot.reused) {
+        ++cache->reused;
+        if (cache->want_records) cache->records.emplace_back(slot.reused->record);
+      } else {
+        ++cache->parsed;
+        cache->changed = true;
+        if (!slot.record.empty()) cache->records.push_back(std::move(slot.record));
+      }
+    }
   }
   std::stable_sort(loaded.begin(), loaded.end(),
                    [](const auto& a, const auto& b) { return a.first.id < b.first.id; });

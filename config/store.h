@@ -11,6 +11,7 @@
 #include "config/config_snapshot.h"
 #include "config/diagnostics.h"
 #include "config/model.h"
+#include "config/store_snapshot.h"
 
 namespace plazo {
 
@@ -38,13 +39,33 @@ struct KeepLastGood {
   std::map<std::string, uint64_t> accepted;
 };
 
+// How LoadStore uses a store snapshot (store_snapshot.h).
+struct StoreCache {
+  // In: the snapshot read from the state folder, or null: files whose entry
+  // matches are read back from it instead of parsed.
+  const StoreSnapshot* snapshot = nullptr;
+  // In: whether to produce the records of a new snapshot.
+  bool want_records = false;
+  // Out: how many files came from the snapshot, and how many were parsed.
+  size_t reused = 0;
+  size_t parsed = 0;
+  // Out, with want_records: the new snapshot's file records, one per file
+  // in force (invalid files and last good versions have none), and whether
+  // they differ from the snapshot given.
+  std::vector<std::string> records;
+  bool changed = false;
+};
+
 // Reads every "*.toml" file of folder dir (hidden files are editor scratch and
 // are ignored; other names are not store files). A missing or unreadable
 // folder and, unless keep is given, an invalid file or a program id used twice
 // are errors; a folder without store files is only warned about. Programs
 // come out sorted by id. Returns true when there was no error.
+// With cache, each file whose snapshot entry matches it is read from the
+// snapshot instead (with the warnings its parse gave), as if parsed.
 [[nodiscard]] bool LoadStore(const std::string& dir, const Settings& settings, Store* out,
-                             Diagnostics* diags, KeepLastGood* keep = nullptr);
+                             Diagnostics* diags, KeepLastGood* keep = nullptr,
+                             StoreCache* cache = nullptr);
 
 // The result of re-reading some files of a loaded store.
 struct StoreUpdate {

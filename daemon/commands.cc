@@ -25,6 +25,7 @@ ConfigSource SourceFrom(const Options& options) {
   s.settings_path = options.Get("config");
   s.store_dir = options.Get("store");
   s.state_dir = options.Get("state");
+  s.store_snapshot = true;
   return s;
 }
 
@@ -114,7 +115,9 @@ bool Report(bool loaded, Diagnostics& diags, std::ostream& err) {
 
 bool LoadForCommand(const Options& options, Config* config, std::ostream& err) {
   Diagnostics diags;
-  bool loaded = LoadConfig(SourceFrom(options), config, &diags);
+  SnapshotUse snapshot;
+  bool loaded = LoadConfig(SourceFrom(options), config, &diags, nullptr, &snapshot);
+  if (!snapshot.problem.empty()) err << "plazod: store snapshot: " << snapshot.problem << "\n";
   return Report(loaded, diags, err);
 }
 
@@ -170,7 +173,9 @@ int RunCheck(const Options& options, std::ostream& out, std::ostream& err) {
   bool settings_ok = LoadSettingsFromBestEffort(SourceFrom(options), &config.settings, &diags);
   bool ok = CheckRunRequirements(config.settings, &diags) && settings_ok;
   if (settings_ok) {
-    ok = LoadStore(config.settings.store, config.settings, &config.store, &diags) && ok;
+    SnapshotUse snapshot;
+    ok = LoadStoreWithSnapshot(config.settings, &config.store, &diags, nullptr, &snapshot) && ok;
+    if (!snapshot.problem.empty()) err << "plazod: store snapshot: " << snapshot.problem << "\n";
   }
   diags.Sort();
   err << diags.AllToString();

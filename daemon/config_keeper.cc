@@ -100,6 +100,10 @@ void ConfigKeeper::Accepted(const std::vector<std::string>* store_files) {
                  FormatRfc3339(FromUnix(current_->accepted_at.at(file)), s.zone));
   }
   if (!store_files) {
+    const SnapshotUse& snap = current_->snapshot;
+    if (!snap.problem.empty()) spdlog::warn("store snapshot: {}", snap.problem);
+    spdlog::debug("store snapshot: {} files read back, {} parsed{}", snap.reused, snap.parsed,
+                  snap.written ? ", snapshot rewritten" : "");
     // What `check` refuses and the settings loader lets through (secret
     // files, URLs curl cannot use) would fail each delivery; say it now.
     Diagnostics needs;

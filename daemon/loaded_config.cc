@@ -54,7 +54,7 @@ std::shared_ptr<LoadedConfig> LoadConfiguration(const ConfigSource& source,
   auto loaded = std::make_shared<LoadedConfig>();
   KeepLastGood keep;
   keep.last_good = &last_good;
-  if (!LoadConfig(source, &loaded->config, diags, &keep)) return nullptr;
+  if (!LoadConfig(source, &loaded->config, diags, &keep, &loaded->snapshot)) return nullptr;
   const Settings& settings = loaded->config.settings;
   if (settings.http) {
     auto keys = std::make_shared<LinkKeys>();

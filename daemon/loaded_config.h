@@ -37,6 +37,9 @@ struct LoadedConfig {
   // routes check with them.
   std::shared_ptr<const LinkKeys> link_keys;
   size_t open_parts = 0;
+  // What the whole load did with the store snapshot (not set by a reload of
+  // some store files, which parses just those).
+  SnapshotUse snapshot;
   // The problems of the files on disk that are not in force, sorted.
   Diagnostics problems;
   // Every file in force (settings, holidays and store files): when the

@@ -1,5 +1,6 @@
-// libFuzzer target for the reader of the daemon's last good configuration
-// (config/config_snapshot.h). The file sits in the state folder and may be
+// libFuzzer target for the readers of the daemon's last good configuration
+// (config/config_snapshot.h) and of the store snapshot
+// (config/store_snapshot.h). Both files sit in the state folder and may be
 // torn, truncated or from another version: any bytes must be refused or
 // read up to the first damaged record, never crash or over-read. Besides
 // that it checks that whatever is read encodes back to bytes that read the
@@ -8,14 +9,57 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config_snapshot.h"
+#include "config/store_snapshot.h"
+
+namespace {
+
+// The store snapshot's reader: refuse or read, and every entry that decodes
+// encodes back to bytes that decode to the same program.
+void FuzzStoreSnapshot(std::string_view bytes) {
+  using namespace plazo;
+  std::string start = EncodeSnapshotStart(42);
+  for (std::string input : {std::string(bytes), start + std::string(bytes)}) {
+    StoreSnapshot snap;
+    std::string error;
+    if (!DecodeStoreSnapshot(std::make_shared<const std::string>(input), &snap, &error)) {
+      if (error.empty()) std::abort();
+      continue;
+    }
+    for (const auto& [path, entry] : snap.files) {
+      Program p;
+      std::vector<Diagnostic> warnings;
+      if (!DecodeEntry(entry, path, &p, &warnings)) continue;
+      std::string record =
+          EncodeSnapshotFile(path, entry.identity, entry.checked_ns, entry.text_hash, p, warnings);
+      StoreSnapshot again;
+      if (!DecodeStoreSnapshot(std::make_shared<const std::string>(start + record), &again,
+                               &error) ||
+          again.files.size() != 1) {
+        std::abort();
+      }
+      Program q;
+      std::vector<Diagnostic> w2;
+      if (!DecodeEntry(again.files.begin()->second, path, &q, &w2) ||
+          EncodeSnapshotFile(path, entry.identity, entry.checked_ns, entry.text_hash, q, w2) !=
+              record) {
+        std::abort();
+      }
+    }
+  }
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace plazo;
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  FuzzStoreSnapshot(bytes);
   // Behind a valid header, so that the record parser is what gets fuzzed.
   std::string file = EncodeConfigSnapshot({});
   file.append(bytes.data(), bytes.size());
