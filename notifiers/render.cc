@@ -89,6 +89,29 @@ const std::vector<PhraseSpec>& PhraseSpecs() {
   return specs;
 }
 
+// Phrases of earlier versions that an admin's phrases.txt may still set,
+// each standing for the phrases that replaced it, so that an upgrade does
+// not stop a daemon on an admin's old file (issue 16 split the intro by
+// number and by the recipient's role).
+struct RenamedPhrase {
+  std::string_view old_key;
+  std::vector<std::string_view> keys;
+};
+
+const RenamedPhrase* FindRenamedPhrase(std::string_view key) {
+  static const std::vector<RenamedPhrase> renamed = {
+      {"intro.reminder", {"intro.reminder.one", "intro.reminder.many"}},
+      {"intro.due", {"intro.due.one", "intro.due.many"}},
+      {"intro.overdue", {"intro.overdue.one", "intro.overdue.many"}},
+      // It was the sentence escalation contacts got (owners got it too).
+      {"intro.escalation", {"intro.escalation_contact.one", "intro.escalation_contact.many"}},
+  };
+  for (const RenamedPhrase& r : renamed) {
+    if (r.old_key == key) return &r;
+  }
+  return nullptr;
+}
+
 const PhraseSpec* FindPhraseSpec(std::string_view key) {
   for (const PhraseSpec& s : PhraseSpecs()) {
     if (s.key == key) return &s;
@@ -233,7 +256,15 @@ bool EmailRenderer::Load(const std::string& folder, std::string_view language, E
         continue;
       }
       std::string_view key = Trim(line.substr(0, eq), kLineBlanks);
-      const PhraseSpec* spec = FindPhraseSpec(key);
+      std::vector<std::string_view> targets = {key};
+      if (const RenamedPhrase* renamed = FindRenamedPhrase(key)) {
+        targets = renamed->keys;
+        local.Warn(SourcePos{name, line_no, 1},
+                   "phrase '" + std::string(key) + "' is from an earlier plazo; it now sets '" +
+                       std::string(targets[0]) + "' and '" + std::string(targets[1]) +
+                       "': write those instead");
+      }
+      const PhraseSpec* spec = FindPhraseSpec(targets[0]);
       if (spec == nullptr) {
         std::vector<std::string_view> keys;
         for (const PhraseSpec& s : PhraseSpecs()) keys.push_back(s.key);
@@ -259,8 +290,10 @@ bool EmailRenderer::Load(const std::string& folder, std::string_view language, E
         }
         continue;
       }
-      r.phrases_[std::string(key)] = std::move(t);
-      where[std::string(key)] = SourcePos{name, line_no, static_cast<int>(value_at) + 1};
+      for (std::string_view target : targets) {
+        r.phrases_[std::string(target)] = t;
+        where[std::string(target)] = SourcePos{name, line_no, static_cast<int>(value_at) + 1};
+      }
     }
   };
   std::string builtin_name = "<built-in>/" + lang + "/phrases.txt";
@@ -292,10 +325,10 @@ bool EmailRenderer::Load(const std::string& folder, std::string_view language, E
                                      std::to_string(r.months_.size()));
     }
   }
-  if (!local.empty()) {
-    diags->Merge(local);
-    return false;
-  }
+  // Warnings (an old phrase name) go to diags whether or not the load fails.
+  bool ok = local.empty();
+  diags->Merge(local);
+  if (!ok) return false;
   *out = std::move(r);
   return true;
 }

@@ -509,6 +509,30 @@ TEST_CASE("an admin's templates folder replaces the built-ins file by file and p
             folder + "phrases.txt:3:16: unknown name 'day' (did you mean 'days'?)\n" + folder +
             "phrases.txt:4:1: expected 'key = text'\n");
 
+  // A phrases.txt from before the intro was split by number and role still
+  // loads, with a warning naming the phrases that replaced each old one.
+  std::filesystem::remove(dir.File("es/body.html"));
+  dir.Write("es/phrases.txt",
+            "intro.reminder = Recuerde sus {{count}} compromisos.\n"
+            "intro.escalation = Usted es contacto de escalamiento.\n");
+  Diagnostics old;
+  REQUIRE(EmailRenderer::Load(dir.path(), "es", &r, &old));
+  CHECK(old.empty());
+  REQUIRE(old.warnings().size() == 2);
+  CHECK(
+      old.warnings()[0].ToString() ==
+      folder +
+          "phrases.txt:1:1: warning: phrase 'intro.reminder' is from an earlier plazo; it now sets "
+          "'intro.reminder.one' and 'intro.reminder.many': write those instead");
+  CHECK(Has(r.Render(Digest({Item(p, 0, StageKind::kBefore, 7), Item(p, 1, StageKind::kBefore, 7)}),
+                     Santiago())
+                .text,
+            "\nRecuerde sus 2 compromisos.\n"));
+  PlannedItem contact = ItemAt(p, 2, StageKind::kEscalation, "2026-12-24T09:00:00-03:00");
+  contact.escalation_contact = true;
+  CHECK(
+      Has(r.Render(Digest({contact}), Santiago()).text, "\nUsted es contacto de escalamiento.\n"));
+
   Diagnostics missing;
   CHECK_FALSE(EmailRenderer::Load(dir.File("nowhere"), "es", &r, &missing));
   CHECK(missing.ToString() ==
