@@ -16,9 +16,6 @@ namespace plazo {
 namespace {
 
 constexpr std::string_view kMagic = "PLAZOCFG";
-constexpr size_t kHeaderSize = kRecordHeaderSize;
-// Snapshots of large stores may exceed what one input file may be.
-constexpr long long kMaxSnapshotSize = 4LL * 1024 * 1024 * 1024;
 
 std::string Header() { return RecordHeader(kMagic, kConfigSnapshotVersion); }
 
@@ -85,7 +82,7 @@ bool ConfigSnapshotFile::Read(AcceptedTexts* out, std::string* warning, std::str
   warning->clear();
   struct stat st;
   if (::stat(path_.c_str(), &st) != 0 && errno == ENOENT) return true;
-  FileText file = ReadFileTextUpTo(path_, kMaxSnapshotSize);
+  FileText file = ReadFileTextUpTo(path_, kMaxRecordFileSize);
   if (!file.error.empty()) {
     *error = path_ + ": " + file.error;
     return false;
@@ -117,7 +114,7 @@ bool ConfigSnapshotFile::Replace(
   auto piece = [&]() -> std::optional<std::string> {
     if (!header) {
       header = true;
-      bytes = kHeaderSize;
+      bytes = kRecordHeaderSize;
       return Header();
     }
     while (next < paths.size()) {
@@ -146,7 +143,7 @@ bool ConfigSnapshotFile::Replace(
 bool ConfigSnapshotFile::Apply(const std::vector<SnapshotEdit>& edits, std::string* error) {
   if (edits.empty()) return true;
   std::map<std::string, uint64_t> live = record_bytes_, hashes = text_hashes_;
-  uint64_t live_bytes = kHeaderSize;
+  uint64_t live_bytes = kRecordHeaderSize;
   std::string records;
   for (const SnapshotEdit& e : edits) {
     size_t start = records.size();

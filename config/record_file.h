@@ -19,6 +19,9 @@
 namespace plazo {
 
 inline constexpr size_t kRecordHeaderSize = 12;  // magic, version
+// The largest such file a reader accepts: a large store's snapshots exceed
+// what one input file may be.
+inline constexpr long long kMaxRecordFileSize = 4LL * 1024 * 1024 * 1024;
 
 // Appends fixed-size little-endian integers and sized byte strings to out.
 void PutU8(std::string& out, uint8_t v);

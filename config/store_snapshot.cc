@@ -17,7 +17,6 @@ namespace plazo {
 namespace {
 
 constexpr std::string_view kMagic = "PLAZOSTO";
-constexpr long long kMaxSnapshotSize = 4LL * 1024 * 1024 * 1024;
 // An entry is trusted only for a file modified at least this long before it
 // was checked: coarse file system clocks tick in up to a second or two.
 constexpr int64_t kRacyNs = 2'000'000'000;
@@ -341,7 +340,7 @@ bool ReadStoreSnapshot(const std::string& path, StoreSnapshot* out, std::string*
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return true;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxSnapshotSize) {
+  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxRecordFileSize) {
     *error = path + ": cannot read: " +
              (fd < 0 ? std::strerror(errno) : "not a regular file of a snapshot's size");
     if (fd >= 0) ::close(fd);

@@ -20,6 +20,11 @@
 namespace plazo {
 namespace {
 
+// A snapshot that could not be used or written: one line for the admin.
+void ReportSnapshot(const SnapshotUse& snapshot, std::ostream& err) {
+  if (!snapshot.problem.empty()) err << "plazod: store snapshot: " << snapshot.problem << "\n";
+}
+
 ConfigSource SourceFrom(const Options& options) {
   ConfigSource s;
   s.settings_path = options.Get("config");
@@ -117,7 +122,7 @@ bool LoadForCommand(const Options& options, Config* config, std::ostream& err) {
   Diagnostics diags;
   SnapshotUse snapshot;
   bool loaded = LoadConfig(SourceFrom(options), config, &diags, nullptr, &snapshot);
-  if (!snapshot.problem.empty()) err << "plazod: store snapshot: " << snapshot.problem << "\n";
+  ReportSnapshot(snapshot, err);
   return Report(loaded, diags, err);
 }
 
@@ -175,7 +180,7 @@ int RunCheck(const Options& options, std::ostream& out, std::ostream& err) {
   if (settings_ok) {
     SnapshotUse snapshot;
     ok = LoadStoreWithSnapshot(config.settings, &config.store, &diags, nullptr, &snapshot) && ok;
-    if (!snapshot.problem.empty()) err << "plazod: store snapshot: " << snapshot.problem << "\n";
+    ReportSnapshot(snapshot, err);
   }
   diags.Sort();
   err << diags.AllToString();

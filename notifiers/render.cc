@@ -420,10 +420,9 @@ EmailRenderer::Lead EmailRenderer::LeadOf(const Notification& n, const date::tim
   return lead;
 }
 
-std::string EmailRenderer::Headline(const Notification& n, const date::time_zone* zone) const {
+std::string EmailRenderer::Headline(const Notification& n, const Lead& lead) const {
   if (n.items.empty()) return Phrase("headline.test");
   // The lead is named; the rest are counted as "and N more".
-  Lead lead = LeadOf(n, zone);
   const Standing* longest = nullptr;
   bool same_span = true, same_time = true;
   for (size_t k : lead.items) {
@@ -454,12 +453,11 @@ std::string EmailRenderer::Headline(const Notification& n, const date::time_zone
   return headline;
 }
 
-std::string EmailRenderer::Intro(const Notification& n, const date::time_zone* zone) const {
+std::string EmailRenderer::Intro(const Notification& n, const Lead& lead) const {
   if (n.items.empty()) return Phrase("intro.test", {{"count", "0"}});
   auto counted = [&](const std::string& key, size_t count) {
     return Phrase(key + (count == 1 ? ".one" : ".many"), {{"count", std::to_string(count)}});
   };
-  Lead lead = LeadOf(n, zone);
   std::vector<std::string> sentences;
   if (lead.key == "escalation") {
     // The owners are told to act; the escalation contacts, why they are told.
@@ -509,8 +507,7 @@ std::string EmailRenderer::ProgramsText(const Notification& n) const {
   return Phrase("programs.many", {{"count", std::to_string(programs.size())}});
 }
 
-TemplateValues EmailRenderer::ItemValues(const PlannedItem& item, Instant at,
-                                         const date::time_zone* zone) const {
+TemplateValues EmailRenderer::ItemValues(const PlannedItem& item, const Standing& standing) const {
   const Program& p = *item.program;
   const Commitment& c = *item.commitment;
   TemplateValues v;
@@ -524,7 +521,6 @@ TemplateValues EmailRenderer::ItemValues(const PlannedItem& item, Instant at,
   v["text"] = c.text;
   v["verification"] = c.verification;
   v["status"] = Phrase("status." + std::string(StatusName(c.status)));
-  Standing standing = StandingOf(item, at, zone);
   v["due"] = standing.time.empty()
                  ? DateText(c.due.date)
                  : Phrase("date_time", {{"date", DateText(c.due.date)}, {"time", standing.time}});
@@ -558,9 +554,10 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
   }
   std::string count = std::to_string(n.items.size());
   TemplateValues top;
-  top["headline"] = Headline(n, zone);
+  Lead lead = LeadOf(n, zone);
+  top["headline"] = Headline(n, lead);
   top["programs"] = ProgramsText(n);
-  top["intro"] = Intro(n, zone);
+  top["intro"] = Intro(n, lead);
   top["count"] = count;
   top["kind"] = kind;
   top["destination"] = n.destination;
@@ -588,7 +585,7 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
   std::vector<TemplateValues> items;
   items.reserve(n.items.size());
   for (size_t k = 0; k < n.items.size(); ++k) {
-    items.push_back(ItemValues(n.items[k], n.at, zone));
+    items.push_back(ItemValues(n.items[k], lead.standings[k]));
     items.back()["ack_url"] = k < links.ack.size() ? links.ack[k] : std::string();
   }
   r.text = body_text_.Expand(top, items, false);
@@ -598,9 +595,11 @@ RenderedEmail EmailRenderer::Render(const Notification& n, const date::time_zone
 
 ChatMessage EmailRenderer::RenderChat(const Notification& n) const {
   ChatMessage m;
-  m.title = OneLine(Headline(n, nullptr) + " — " + ProgramsText(n));
-  for (const PlannedItem& i : n.items) {
-    TemplateValues v = ItemValues(i, n.at, nullptr);
+  Lead lead = LeadOf(n, nullptr);
+  m.title = OneLine(Headline(n, lead) + " — " + ProgramsText(n));
+  for (size_t k = 0; k < n.items.size(); ++k) {
+    const PlannedItem& i = n.items[k];
+    TemplateValues v = ItemValues(i, lead.standings[k]);
     ChatItem item;
     item.title = OneLine(v["commitment"] + " · " + v["program"]);
     item.lines.push_back(OneLine(Phrase(

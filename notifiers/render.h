@@ -114,14 +114,17 @@ class EmailRenderer {
   // while on its local day and not yet past, and always when its due stage
   // goes out on time.
   Standing StandingOf(const PlannedItem& item, Instant at, const date::time_zone* zone) const;
+  // Every item's standing at n's instant, computed once per message, and
+  // its lead.
   Lead LeadOf(const Notification& n, const date::time_zone* zone) const;
-  // The headline of n (headline.* phrases).
-  std::string Headline(const Notification& n, const date::time_zone* zone) const;
+  // The headline of n, whose lead is lead (headline.* phrases).
+  std::string Headline(const Notification& n, const Lead& lead) const;
   // The opening sentences of n for its recipient (intro.* phrases): owners
   // are asked to act, escalation contacts told why they receive it, and a
   // message with more than its lead says so.
-  std::string Intro(const Notification& n, const date::time_zone* zone) const;
-  TemplateValues ItemValues(const PlannedItem& item, Instant at, const date::time_zone* zone) const;
+  std::string Intro(const Notification& n, const Lead& lead) const;
+  // The values of item, whose standing is standing, for {{#items}}.
+  TemplateValues ItemValues(const PlannedItem& item, const Standing& standing) const;
   // "Compromiso 4, parte 1" or "Compromiso 4".
   std::string CommitmentName(const Program& p, const Commitment& c) const;
   // The programs of n: one's name, "3 programas" or "sin compromisos".
