@@ -127,6 +127,13 @@ bool LoadStoreWithSnapshot(const Settings& settings, Store* out, Diagnostics* di
   if (!LoadStore(settings.store, settings, out, diags, keep, &cache)) return false;
   use->reused = cache.reused;
   use->parsed = cache.parsed;
+  if (!cache.damaged.empty()) {
+    use->problem =
+        path + ": the entry of " + cache.damaged.front() +
+        (cache.damaged.size() > 1 ? " and " + std::to_string(cache.damaged.size() - 1) + " more are"
+                                  : std::string(" is")) +
+        " damaged; parsed instead, and the snapshot rebuilt";
+  }
   if (!owner || !cache.changed) return true;
   size_t next = 0;
   bool key = false;
@@ -135,8 +142,12 @@ bool LoadStoreWithSnapshot(const Settings& settings, Store* out, Diagnostics* di
       key = true;
       return EncodeSnapshotStart(StoreSettingsKey(settings));
     }
-    if (next < cache.records.size()) return std::move(cache.records[next++]);
-    return std::nullopt;
+    if (next >= cache.records.size()) return std::nullopt;
+    std::string_view record = cache.records[next++];
+    std::string copy(record);
+    // A kept record is read from the old mapping: let its pages go again.
+    snapshot.Release(record);
+    return copy;
   };
   AtomicWriteOptions options;
   options.mode = 0640;

@@ -16,6 +16,8 @@
 
 #include <date/date.h>
 
+#include "config/store_text.h"
+
 namespace date {
 class time_zone;
 }
@@ -186,9 +188,9 @@ struct Commitment {
   std::string id;  // c<number> or c<number>-p<part>
   int number = 0;
   int part = 1;
-  std::string recommendation;
-  std::string text;
-  std::string verification;
+  StoreText recommendation;
+  StoreText text;
+  StoreText verification;
   Due due;
   // The due dates it had before each rescheduling, in the order it left
   // them (the last one is what it was rescheduled from): what `plazod
@@ -196,8 +198,8 @@ struct Commitment {
   std::vector<Days> previous_due;
   Status status = Status::kPendiente;
   std::optional<Days> status_date;
-  std::string observation;
-  std::string evidence;
+  StoreText observation;
+  StoreText evidence;
   std::optional<Days> submitted;
   std::vector<std::string> owners;  // empty: the program's owners
   std::string schedule;             // empty: the program's schedule
@@ -217,13 +219,17 @@ struct Program {
   int evaluation_year = 0;
   std::optional<Days> report_date;
   std::optional<Status> rating;
-  std::string observation;
+  StoreText observation;
   std::string schedule;  // empty: [daemon] schedule
   Snooze snooze;  // for every part; a part's own later snooze wins
   std::vector<std::string> owners;
   std::vector<std::string> webhooks;
   std::vector<Commitment> commitments;
   SourcePos pos;  // the file and its [program] table
+  // Keeps alive the bytes that borrowed texts (StoreText::Borrow) of this
+  // program refer to: the mapped store snapshot it was read from. Null
+  // when every text is owned. Copies of the program share it.
+  std::shared_ptr<const void> text_bytes;
 };
 
 // Every program of the store folder, sorted by id.

@@ -3,7 +3,9 @@
 // naming the file's kind and version, then records each guarded by a
 // checksum, integers little-endian:
 //   header: 8-byte magic, u32 version
-//   record: u32 body size, body, u64 FNV-1a of the body
+//   record: u32 body size, body, u64 checksum of the body
+// The checksum is FNV-1a, or WordChecksum for a kind of file large enough
+// for FNV-1a's speed to matter (the store snapshot).
 // A reader stops at the first record that is torn or fails its checksum, so
 // a crash in the middle of an append or a damaged sector is detected, never
 // read as data.
@@ -34,8 +36,13 @@ void PutBytes(std::string& out, std::string_view bytes);
 // magic (8 bytes) and version.
 std::string RecordHeader(std::string_view magic, uint32_t version);
 
+// How a kind of record file checksums its records' bodies.
+using RecordChecksum = uint64_t (*)(std::string_view body);
+// FNV-1a (base/hash.h): the last good configuration's.
+uint64_t Fnv1aChecksum(std::string_view body);
+
 // Appends body to out as one record: its size, the body, its checksum.
-void PutRecord(std::string& out, std::string_view body);
+void PutRecord(std::string& out, std::string_view body, RecordChecksum sum = Fnv1aChecksum);
 
 // Reads what the Put functions wrote from a buffer, failing (and staying
 // failed) once anything would run past its end.
@@ -73,6 +80,15 @@ class ByteReader {
 [[nodiscard]] bool ScanRecords(std::string_view data, std::string_view magic, uint32_t version,
                                std::string_view what,
                                const std::function<bool(std::string_view body)>& body,
+                               std::string* damage, std::string* error);
+
+// ScanRecords without checking checksums: body() gets each record's stored
+// checksum and checks it, now or when it reads the body (a large file's
+// records are checked in parallel, as they are used). Reads only the
+// framing, not the bodies.
+[[nodiscard]] bool WalkRecords(std::string_view data, std::string_view magic, uint32_t version,
+                               std::string_view what,
+                               const std::function<bool(std::string_view body, uint64_t sum)>& body,
                                std::string* damage, std::string* error);
 
 }  // namespace plazo

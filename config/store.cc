@@ -273,6 +273,7 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out, Dia
     bool ok = false;
     bool last_good = false;  // the program comes from its last good text
     const SnapshotEntry* reused = nullptr;  // the snapshot entry it was read from
+    bool damaged = false;                   // its matching entry failed its check
     std::string record;                     // its new snapshot record, when parsed
   };
   const AcceptedTexts* last_good = keep ? keep->last_good : nullptr;
@@ -293,13 +294,17 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out, Dia
       if (identified && snapshot != nullptr) {
         auto entry = snapshot->files.find(files[i]);
         std::vector<Diagnostic> warnings;
-        if (entry != snapshot->files.end() && entry->second.Matches(identity) &&
-            DecodeEntry(entry->second, files[i], &slot.program, &warnings)) {
-          for (Diagnostic& w : warnings) slot.diags.Warn(std::move(w.pos), std::move(w.message));
-          slot.ok = true;
-          slot.hash = entry->second.text_hash;
-          slot.reused = &entry->second;
-          continue;
+        if (entry != snapshot->files.end() && entry->second.Matches(identity)) {
+          bool decoded = DecodeEntry(*snapshot, entry->second, files[i], &slot.program, &warnings);
+          snapshot->Release(entry->second.record);
+          if (decoded) {
+            for (Diagnostic& w : warnings) slot.diags.Warn(std::move(w.pos), std::move(w.message));
+            slot.ok = true;
+            slot.hash = entry->second.text_hash;
+            slot.reused = &entry->second;
+            continue;
+          }
+          slot.damaged = true;
         }
         slot.program = Program();
       }
@@ -341,14 +346,18 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out, Dia
   }
   if (cache) {
     cache->changed = snapshot == nullptr || snapshot->files.size() != files.size();
-    for (Slot& slot : slots) {
+    for (size_t i = 0; i < slots.size(); ++i) {
+      Slot& slot = slots[i];
+      if (slot.damaged) cache->damaged.push_back(files[i]);
       if (slot.reused) {
         ++cache->reused;
-        if (cache->want_records) cache->records.emplace_back(slot.reused->record);
+        if (cache->want_records) cache->records.push_back(slot.reused->record);
       } else {
         ++cache->parsed;
         cache->changed = true;
-        if (!slot.record.empty()) cache->records.push_back(std::move(slot.record));
+        if (!slot.record.empty()) {
+          cache->records.push_back(cache->fresh_records.emplace_back(std::move(slot.record)));
+        }
       }
     }
   }

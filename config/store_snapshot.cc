@@ -101,6 +101,13 @@ class Decoder {
     return true;
   }
   bool Str(std::string* s) { return r_.String(s); }
+  // A text is borrowed from the snapshot's bytes, never copied.
+  bool Str(StoreText* s) {
+    std::string_view bytes;
+    if (!r_.Bytes(&bytes)) return false;
+    *s = StoreText::Borrow(bytes);
+    return true;
+  }
   bool Day(Days* d) {
     int64_t n = 0;
     // Dates of years 0 to 9999 only: what a store file can spell.
@@ -264,7 +271,7 @@ std::string EncodeSnapshotFile(const std::string& path, const FileIdentity& iden
   }
   e.PutProgram(program);
   std::string record;
-  PutRecord(record, e.out);
+  PutRecord(record, e.out, WordChecksum);
   return record;
 }
 
@@ -273,16 +280,18 @@ std::string EncodeSnapshotStart(uint64_t settings_key) {
   PutU8(body, kKeyRecord);
   PutU64(body, settings_key);
   std::string start = RecordHeader(kMagic, kStoreSnapshotVersion);
-  PutRecord(start, body);
+  PutRecord(start, body, WordChecksum);
   return start;
 }
 
-bool DecodeEntry(const SnapshotEntry& entry, const std::string& path, Program* out,
-                 std::vector<Diagnostic>* warnings) {
+bool DecodeEntry(const StoreSnapshot& snapshot, const SnapshotEntry& entry, const std::string& path,
+                 Program* out, std::vector<Diagnostic>* warnings) {
+  if (WordChecksum(entry.body) != entry.sum) return false;
   Decoder d(entry.encoded, path);
   Program p;
   std::vector<Diagnostic> w;
   if (!d.Warnings(&w) || !d.GetProgram(&p) || !d.AtEnd()) return false;
+  p.text_bytes = snapshot.owner;
   *out = std::move(p);
   *warnings = std::move(w);
   return true;
@@ -299,15 +308,20 @@ bool DecodeStoreSnapshot(std::string_view bytes, std::shared_ptr<const void> own
   StoreSnapshot s;
   s.owner = std::move(owner);
   bool have_key = false;
-  auto record = [&](std::string_view body) {
+  auto record = [&](std::string_view body, uint64_t sum) {
     ByteReader r(body);
     uint8_t kind = 0;
     if (!r.U8(&kind)) return false;
     if (kind == kKeyRecord) {
-      have_key = !have_key && r.U64(&s.settings_key) && r.remaining() == 0;
+      have_key =
+          !have_key && WordChecksum(body) == sum && r.U64(&s.settings_key) && r.remaining() == 0;
       return have_key;
     }
+    // The header is read unchecked: a damaged one names a file that does
+    // not match, or fails DecodeEntry's check like a damaged body.
     SnapshotEntry e;
+    e.body = body;
+    e.sum = sum;
     std::string path;
     if (kind != kFileRecord || !have_key || !r.String(&path) || !r.U64(&e.identity.device) ||
         !r.U64(&e.identity.inode) || !r.U64(&e.identity.size) || !r.I64(&e.identity.mtime_ns) ||
@@ -319,7 +333,7 @@ bool DecodeStoreSnapshot(std::string_view bytes, std::shared_ptr<const void> own
     return s.files.emplace(std::move(path), e).second;
   };
   std::string damage;
-  if (!ScanRecords(bytes, kMagic, kStoreSnapshotVersion, "store snapshot", record, &damage,
+  if (!WalkRecords(bytes, kMagic, kStoreSnapshotVersion, "store snapshot", record, &damage,
                    error)) {
     return false;
   }
@@ -364,7 +378,23 @@ bool ReadStoreSnapshot(const std::string& path, StoreSnapshot* out, std::string*
     *error = path + ": " + *error;
     return false;
   }
+  out->mapped = bytes;
   return true;
+}
+
+void StoreSnapshot::Release(std::string_view bytes) const {
+  if (mapped.empty() || bytes.data() < mapped.data() ||
+      bytes.data() + bytes.size() > mapped.data() + mapped.size()) {
+    return;
+  }
+  const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  uintptr_t begin = reinterpret_cast<uintptr_t>(bytes.data());
+  uintptr_t end = begin + bytes.size();
+  begin = (begin + page - 1) / page * page;
+  end = end / page * page;
+  // The mapping is private and never written, so dropping its pages loses
+  // nothing: a later read faults them in again from the file.
+  if (begin < end) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
 }  // namespace plazo

@@ -11,9 +11,16 @@
 // on (the schedule and webhook names store files refer to); under other
 // settings every entry is ignored.
 //
-// The file uses record_file.h's framing ("PLAZOSTO"): one record of the
-// settings key, then one per store file. A snapshot that is damaged,
-// truncated or of another version is ignored as a whole, never trusted.
+// The file uses record_file.h's framing ("PLAZOSTO", WordChecksum): one
+// record of the settings key, then one per store file. A snapshot that is
+// truncated or of another version is ignored as a whole, never trusted. A
+// file's record is checked when it is used (DecodeEntry), by the loader's
+// threads; a damaged one is not used, and the file is parsed instead.
+//
+// Texts (store_text.h) are not copied out: the programs read back borrow
+// them from the mapped file, which they keep mapped (Program::text_bytes).
+// Pages already decoded are handed back to the kernel (Release), so
+// the texts cost the process no memory until a message reads them.
 #ifndef PLAZO_CONFIG_STORE_SNAPSHOT_H_
 #define PLAZO_CONFIG_STORE_SNAPSHOT_H_
 
@@ -29,7 +36,8 @@
 
 namespace plazo {
 
-inline constexpr uint32_t kStoreSnapshotVersion = 1;
+// 2: WordChecksum instead of FNV-1a, checked per file record.
+inline constexpr uint32_t kStoreSnapshotVersion = 2;
 
 // <state>/store.snapshot.
 std::string StoreSnapshotPath(const std::string& state_dir);
@@ -61,6 +69,8 @@ struct SnapshotEntry {
   // The encoded program and warnings: decoded on use by DecodeEntry, in
   // the loader's threads.
   std::string_view encoded;
+  std::string_view body;    // the record's body, which sum must match
+  uint64_t sum = 0;         // as stored: not checked until DecodeEntry
   std::string_view record;  // the whole framed record, to copy into a new snapshot
 
   // Whether the entry may stand for the file whose identity is now: the
@@ -74,6 +84,15 @@ struct StoreSnapshot {
   uint64_t settings_key = 0;
   std::map<std::string, SnapshotEntry, std::less<>> files;  // by path as LoadStore names it
   std::shared_ptr<const void> owner;                        // null: no snapshot
+  // The whole file, when it is a mapping (ReadStoreSnapshot); empty for
+  // bytes held otherwise.
+  std::string_view mapped;
+
+  // Tells the kernel this process is done, for now, with the pages that
+  // lie wholly inside bytes (a part of mapped): they leave its resident
+  // memory and are read again from the page cache if a text in them is
+  // used. Does nothing for bytes outside mapped.
+  void Release(std::string_view bytes) const;
 };
 
 // The record of one parsed file: its entry and what parsing it gave (the
@@ -86,13 +105,16 @@ std::string EncodeSnapshotFile(const std::string& path, const FileIdentity& iden
 // key; the file records follow.
 std::string EncodeSnapshotStart(uint64_t settings_key);
 
-// Reads entry's program and warnings back (their positions name path).
-// False when the encoding is malformed.
-[[nodiscard]] bool DecodeEntry(const SnapshotEntry& entry, const std::string& path, Program* out,
+// Checks entry's checksum and reads its program and warnings back (their
+// positions name path; the texts borrowed from the snapshot's bytes, which
+// out->text_bytes keeps alive). False when the record is damaged.
+[[nodiscard]] bool DecodeEntry(const StoreSnapshot& snapshot, const SnapshotEntry& entry,
+                               const std::string& path, Program* out,
                                std::vector<Diagnostic>* warnings);
 
-// Parses a snapshot file's bytes. False, with *error one sentence ("not a
-// plazo store snapshot", "version 7, this plazod reads 1", "a damaged
+// Parses a snapshot file's framing and its entries' headers (not their
+// bodies: DecodeEntry checks each). False, with *error one sentence ("not
+// a plazo store snapshot", "version 7, this plazod reads 2", "a damaged
 // record at byte N; ..."), for anything but a whole snapshot of this
 // version; *out is then untouched.
 // owner keeps bytes alive and is kept in *out.

@@ -53,7 +53,7 @@ std::string Summary(const Program& p, const Commitment& c, const LinkClaims& cla
   if (NamesPart(p, c))
     label += ", parte " + std::to_string(c.part);
   std::string out = "<dl>\n";
-  auto row = [&](std::string_view term, const std::string& value) {
+  auto row = [&](std::string_view term, std::string_view value) {
     if (value.empty()) return;
     out += "<dt>" + EscapeHtml(term) + "</dt><dd>" + EscapeHtml(value) + "</dd>\n";
   };

@@ -96,20 +96,21 @@ int RunPlan(const Options& options, std::ostream& out, std::ostream& err) {
   if (!ReadInstantOption(options, "at", config, &from, err)) return kExitUsage;
   LedgerView ledger;
   if (!ReadLedgerView(config, &ledger, err)) return kExitInvalid;
-  Planner planner(config);
   const date::time_zone* zone = config.settings.zone;
   std::vector<Notification> notifications;
   std::vector<PlannedItem> skipped, snoozed;
   Instant until = from;
+  // One query: index only the stages it can reach.
   if (options.Has("until")) {
     if (!ReadInstantOption(options, "until", config, &until, err)) return kExitUsage;
     if (until < from) {
       err << "plazod plan: --until is before --at\n";
       return kExitUsage;
     }
-    notifications = planner.Window(from, until, ledger, &snoozed);
+    notifications = Planner(config, from, until).Window(from, until, ledger, &snoozed);
   } else {
-    DuePlan due = planner.Due(from, ledger);
+    Instant since = ledger.planned_through ? std::min(*ledger.planned_through, from) : from;
+    DuePlan due = Planner(config, since, from).Due(from, ledger);
     notifications = std::move(due.notifications);
     skipped = std::move(due.skipped);
     snoozed = std::move(due.snoozed);

@@ -34,7 +34,7 @@ void FuzzStoreSnapshot(std::string_view bytes) {
     for (const auto& [path, entry] : snap.files) {
       Program p;
       std::vector<Diagnostic> warnings;
-      if (!DecodeEntry(entry, path, &p, &warnings)) continue;
+      if (!DecodeEntry(snap, entry, path, &p, &warnings)) continue;
       std::string record =
           EncodeSnapshotFile(path, entry.identity, entry.checked_ns, entry.text_hash, p, warnings);
       StoreSnapshot again;
@@ -45,7 +45,7 @@ void FuzzStoreSnapshot(std::string_view bytes) {
       }
       Program q;
       std::vector<Diagnostic> w2;
-      if (!DecodeEntry(again.files.begin()->second, path, &q, &w2) ||
+      if (!DecodeEntry(again, again.files.begin()->second, path, &q, &w2) ||
           EncodeSnapshotFile(path, entry.identity, entry.checked_ns, entry.text_hash, q, w2) !=
               record) {
         std::abort();

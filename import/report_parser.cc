@@ -310,15 +310,16 @@ bool ReportParser::ReadCommitmentCell(const Row& row, Commitment* c) {
   // Text after the due date is unusual but kept: nothing is dropped silently.
   std::string_view body =
       std::string_view(cell.text).substr(row.label.end, due_begin - row.label.end);
-  c->text.clear();
-  AppendWords(&c->text, body);
-  AppendWords(&c->text, std::string_view(cell.text).substr(s.Offset()));
-  Folded body_folded = Fold(c->text);
+  std::string text;
+  AppendWords(&text, body);
+  AppendWords(&text, std::string_view(cell.text).substr(s.Offset()));
+  Folded body_folded = Fold(text);
   for (const LabelHit& hit : FindCellLabels(body_folded)) {
     if (hit.kind != CellLabel::kEvidence) continue;
-    c->verification = std::string(Trim(std::string_view(c->text).substr(hit.end)));
+    c->verification = Trim(std::string_view(text).substr(hit.end));
     break;
   }
+  c->text = text;
   return true;
 }
 

@@ -109,11 +109,11 @@ class TableEdits {
     Put(key, toml, *table_.get(anchor));
   }
 
-  void SetString(std::string_view key, std::string* value, const std::string& report) {
+  void SetString(std::string_view key, StoreText* value, std::string_view report) {
     if (*value == report) return;
     std::optional<std::string> from;
-    if (table_.get(key) != nullptr) from = *value;
-    Set(key, TomlString(report), from, report);
+    if (table_.get(key) != nullptr) from = value->str();
+    Set(key, TomlString(report), from, std::string(report));
     *value = report;
   }
 

@@ -18,8 +18,8 @@ boost::json::object ItemJson(const PlannedItem& item) {
   commitment["id"] = c.id;
   commitment["number"] = c.number;
   commitment["part"] = c.part;
-  commitment["text"] = c.text;
-  commitment["verification"] = c.verification;
+  commitment["text"] = c.text.view();
+  commitment["verification"] = c.verification.view();
   commitment["due"] = FormatIsoDate(c.due.date);
   // A date-time due also gives its instant, at the offset of the schedule's
   // zone, so a receiver can show the hour.

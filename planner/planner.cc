@@ -135,6 +135,13 @@ Planner::Planner(const Config& config) : config_(config) {
   std::sort(events_.begin(), events_.end(), InIndexOrder);
 }
 
+Planner::Planner(const Config& config, Instant from, Instant until) : config_(config) {
+  for (uint32_t pi = 0; pi < config.store.programs.size(); ++pi) {
+    AddProgram(pi, events_, from, until);
+  }
+  std::sort(events_.begin(), events_.end(), InIndexOrder);
+}
+
 Planner::Planner(const Config& config, const Planner& previous, const std::vector<int>& old_to_new,
                  const std::vector<uint32_t>& fresh)
     : config_(config) {
@@ -155,11 +162,12 @@ Planner::Planner(const Config& config, const Planner& previous, const std::vecto
                      [](const Event& a, const Event& b) { return a.at < b.at; });
 }
 
-void Planner::AddProgram(uint32_t pi, std::vector<Event>& out) const {
+void Planner::AddProgram(uint32_t pi, std::vector<Event>& out, Instant from, Instant until) const {
   const Program& p = config_.store.programs[pi];
   for (size_t ci = 0; ci < p.commitments.size(); ++ci) {
     const Commitment& c = p.commitments[ci];
     for (const StageTime& st : StagesFor(c, config_.ScheduleFor(p, c))) {
+      if (st.at < from || st.at > until) continue;
       out.push_back(Event{st.at, pi, static_cast<uint16_t>(ci), st.stage});
     }
   }

@@ -100,6 +100,12 @@ class Planner {
  public:
   explicit Planner(const Config& config);
 
+  // An index of only the stages with instant in [from, until]: enough for a
+  // Window within that range, or a Due(until) whose ledger was planned
+  // through from or later, built in a fraction of the full index's time
+  // and memory (`plazod plan`). Queries see no stage outside the range.
+  Planner(const Config& config, Instant from, Instant until);
+
   // The index for config built from previous, the index of the configuration
   // config replaces, when only some programs changed (store.h UpdateStore):
   // previous's events are kept for every program whose old index maps to a
@@ -154,8 +160,10 @@ class Planner {
   // index does not depend on how the store was read.
   [[nodiscard]] static bool InIndexOrder(const Event& a, const Event& b);
 
-  // Appends the stages of program pi of config_ to out.
-  void AddProgram(uint32_t pi, std::vector<Event>& out) const;
+  // Appends the stages of program pi of config_ with instant in [from,
+  // until] to out.
+  void AddProgram(uint32_t pi, std::vector<Event>& out, Instant from = Instant::min(),
+                  Instant until = Instant::max()) const;
 
   const Config& config_;
   std::vector<Event> events_;

@@ -477,9 +477,14 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(d.stop(), 0)
         with open(snapshot, "rb") as f:
             good = f.read()
-        self.assertTrue(good.startswith(b"PLAZOSTO\x01\x00\x00\x00"), good[:16])
-        for bad, says in ((good[:len(good) // 2], "a damaged record at byte "),
-                          (b"PLAZOSTO\x09\x00\x00\x00" + good[12:], "version 9, this plazod reads 1")):
+        self.assertTrue(good.startswith(b"PLAZOSTO\x02\x00\x00\x00"), good[:16])
+        flipped = bytearray(good)
+        flipped[-20] ^= 0x40  # inside the last file's record, before its checksum
+        for bad, says, then in (
+                (good[:len(good) // 2], "a damaged record at byte ", "ignored, and rebuilt after this load"),
+                (b"PLAZOSTO\x09\x00\x00\x00" + good[12:], "version 9, this plazod reads 2",
+                 "ignored, and rebuilt after this load"),
+                (bytes(flipped), "the entry of ", "is damaged; parsed instead, and the snapshot rebuilt")):
             with open(snapshot, "wb") as f:
                 f.write(bad)
             d.notify.forget()
@@ -488,11 +493,11 @@ class DaemonTest(unittest.TestCase):
             self.assertIn("3 open", d.notify.wait_for("READY=1"))
             self.assertEqual(d.stop(), 0)
             self.assertIn("store snapshot: " + snapshot + ": " + says, d.log_text())
-            self.assertIn("ignored, and rebuilt after this load", d.log_text())
+            self.assertIn(then, d.log_text())
             with open(snapshot, "rb") as f:
                 rebuilt = f.read()
             self.assertEqual(len(rebuilt), len(good))
-            self.assertTrue(rebuilt.startswith(b"PLAZOSTO\x01\x00\x00\x00"))
+            self.assertTrue(rebuilt.startswith(b"PLAZOSTO\x02\x00\x00\x00"))
             self.assertIn(b'p-b', rebuilt)
 
     def test_a_ledger_deleted_while_running_is_restored_and_the_daemon_restarts(self):

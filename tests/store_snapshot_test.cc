@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "config/load_config.h"
+#include "config/record_file.h"
 #include "config/settings.h"
 #include "config/store.h"
 #include "config/store_snapshot.h"
@@ -98,6 +99,10 @@ TEST_CASE("a second load reads every file back from the snapshot, exactly as par
   const Commitment& c = warm.programs.back().commitments.back();
   CHECK(c.pos.file == plain.programs.back().commitments.back().pos.file);
   CHECK(c.text == plain.programs.back().commitments.back().text);
+  // The texts read back are the snapshot's bytes, kept mapped by their program.
+  CHECK(c.text.borrowed());
+  CHECK_FALSE(plain.programs.back().commitments.back().text.borrowed());
+  CHECK(warm.programs.back().text_bytes != nullptr);
 }
 
 TEST_CASE("an edited file is parsed again and the others are read back", "[snapshot]") {
@@ -155,14 +160,14 @@ TEST_CASE("a damaged, truncated or future-version snapshot is ignored and rebuil
     std::string bytes;
     const char* says;
   };
-  std::string flipped = good;
-  flipped[good.size() / 2] = static_cast<char>(flipped[good.size() / 2] ^ 0x40);
+  std::string framing = good;
+  framing[kRecordHeaderSize] = static_cast<char>(framing[kRecordHeaderSize] ^ 0x40);
   std::string future = good;
-  future[8] = 2;  // the version, little-endian after the 8-byte magic
-  for (const Case& c : {Case{"damaged", flipped, "a damaged record at byte "},
+  future[8] = 3;  // the version, little-endian after the 8-byte magic
+  for (const Case& c : {Case{"damaged framing", framing, "a damaged record at byte "},
                         Case{"truncated", good.substr(0, good.size() - 7), "a damaged record"},
                         Case{"cut after its header", good.substr(0, 12), "truncated"},
-                        Case{"future", future, "version 2, this plazod reads 1"},
+                        Case{"future", future, "version 3, this plazod reads 2"},
                         Case{"not a snapshot", "PLAZOCFG" + good.substr(8), "not a plazo store"}}) {
     INFO(c.what);
     WriteAll(s.snapshot(), c.bytes);
@@ -176,6 +181,35 @@ TEST_CASE("a damaged, truncated or future-version snapshot is ignored and rebuil
     CHECK(next.problem.empty());
     CHECK(next.reused == 2);
   }
+}
+
+TEST_CASE("a file's damaged record is not used: the file is parsed and the snapshot rebuilt",
+          "[snapshot]") {
+  // Records are checked as they are used, so the damage is found in the
+  // file's entry, and only that file is parsed.
+  Sample s;
+  Store plain;
+  (void)s.Load(&plain);
+  std::string bytes = ReadAll(s.snapshot());
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x40);
+  WriteAll(s.snapshot(), bytes);
+  Store store;
+  SnapshotUse use = s.Load(&store);
+  CHECK(use.problem.find(" is damaged; parsed instead, and the snapshot rebuilt") !=
+        std::string::npos);
+  CHECK(use.reused == 1);
+  CHECK(use.parsed == 1);
+  CHECK(use.written);
+  REQUIRE(store.programs.size() == plain.programs.size());
+  for (size_t i = 0; i < store.programs.size(); ++i) {
+    REQUIRE(store.programs[i].commitments.size() == plain.programs[i].commitments.size());
+    for (size_t k = 0; k < store.programs[i].commitments.size(); ++k) {
+      CHECK(store.programs[i].commitments[k].text == plain.programs[i].commitments[k].text);
+    }
+  }
+  SnapshotUse next = s.Load(&store);
+  CHECK(next.problem.empty());
+  CHECK(next.reused == 2);
 }
 
 TEST_CASE("an entry that does not decode is parsed instead", "[snapshot]") {
@@ -192,10 +226,10 @@ TEST_CASE("an entry that does not decode is parsed instead", "[snapshot]") {
   for (const auto& [path, entry] : snap.files) {
     Program p;
     std::vector<Diagnostic> warnings;
-    CHECK(DecodeEntry(entry, path, &p, &warnings));
+    CHECK(DecodeEntry(snap, entry, path, &p, &warnings));
     SnapshotEntry cut = entry;
     cut.encoded = entry.encoded.substr(0, entry.encoded.size() / 2);
-    CHECK_FALSE(DecodeEntry(cut, path, &p, &warnings));
+    CHECK_FALSE(DecodeEntry(snap, cut, path, &p, &warnings));
   }
 }
 
