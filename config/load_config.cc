@@ -142,12 +142,16 @@ bool LoadStoreWithSnapshot(const Settings& settings, Store* out, Diagnostics* di
       key = true;
       return EncodeSnapshotStart(StoreSettingsKey(settings));
     }
-    if (next >= cache.records.size()) return std::nullopt;
-    std::string_view record = cache.records[next++];
-    std::string copy(record);
-    // A kept record is read from the old mapping: let its pages go again.
-    snapshot.Release(record);
-    return copy;
+    for (; next < cache.records.size(); ++next) {
+      StoreCache::Record& record = cache.records[next];
+      if (record.kept == nullptr) return std::move(cache.records[next++].fresh);
+      // A record that cannot be read again is left out: its file is
+      // parsed at the next load.
+      std::string copy;
+      ++next;
+      if (ReadRecord(snapshot, *record.kept, &copy)) return copy;
+    }
+    return std::nullopt;
   };
   AtomicWriteOptions options;
   options.mode = 0640;

@@ -86,11 +86,15 @@ size_t Store::OpenCount() const {
   return n;
 }
 
+SourcePos PosOf(const Program& p, const Commitment& c) {
+  return SourcePos{p.pos.file, c.line, c.column};
+}
+
 const Schedule& Config::ScheduleFor(const Program& p,
                                     const Commitment& c) const {
-  const std::string& name = !c.schedule.empty()   ? c.schedule
-                            : !p.schedule.empty() ? p.schedule
-                                                  : settings.default_schedule;
+  std::string_view name = !c.schedule.empty()   ? c.schedule.view()
+                          : !p.schedule.empty() ? p.schedule.view()
+                                                : std::string_view(settings.default_schedule);
   return *settings.FindSchedule(name);
 }
 

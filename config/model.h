@@ -180,7 +180,7 @@ struct Settings {
 // its program): no reminder before the day `until`.
 struct Snooze {
   std::optional<Days> until;
-  std::string reason;
+  StoreText reason;
 };
 
 // One commitment part (SPEC 3.2 [[commitment]]).
@@ -202,9 +202,13 @@ struct Commitment {
   StoreText evidence;
   std::optional<Days> submitted;
   std::vector<std::string> owners;  // empty: the program's owners
-  std::string schedule;             // empty: the program's schedule
+  StoreText schedule;               // empty: the program's schedule
   Snooze snooze;
-  SourcePos pos;
+  // Where its [[commitment]] table is in the file it was read from (its
+  // program's file; PosOf). Not a SourcePos: a store has 100,000 parts,
+  // and the file name is its program's.
+  int line = 0;
+  int column = 0;
 
   // Open parts still need evidence: not rated cumplido and nothing submitted.
   [[nodiscard]] bool IsOpen() const { return status != Status::kCumplido && !submitted; }
@@ -220,7 +224,7 @@ struct Program {
   std::optional<Days> report_date;
   std::optional<Status> rating;
   StoreText observation;
-  std::string schedule;  // empty: [daemon] schedule
+  StoreText schedule;  // empty: [daemon] schedule
   Snooze snooze;  // for every part; a part's own later snooze wins
   std::vector<std::string> owners;
   std::vector<std::string> webhooks;
@@ -245,6 +249,9 @@ struct Store {
 // secrets are. A webhook disabled by a 410 Gone stays so until this changes
 // (issue 16). A hex string; equal settings give equal fingerprints.
 std::string WebhookFingerprint(const Webhook& hook);
+
+// Where part c of program p is: p's file, c's line and column.
+SourcePos PosOf(const Program& p, const Commitment& c);
 
 // The snooze in force for part c of program p: the later of the part's and
 // the program's; nullopt when neither is set.

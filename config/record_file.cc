@@ -96,16 +96,6 @@ bool ByteReader::String(std::string* out) {
 bool ScanRecords(std::string_view data, std::string_view magic, uint32_t version,
                  std::string_view what, const std::function<bool(std::string_view body)>& body,
                  std::string* damage, std::string* error) {
-  return WalkRecords(
-      data, magic, version, what,
-      [&](std::string_view record, uint64_t sum) { return Fnv1a(record) == sum && body(record); },
-      damage, error);
-}
-
-bool WalkRecords(std::string_view data, std::string_view magic, uint32_t version,
-                 std::string_view what,
-                 const std::function<bool(std::string_view body, uint64_t sum)>& body,
-                 std::string* damage, std::string* error) {
   damage->clear();
   if (data.substr(0, magic.size()) != magic) {
     *error = "not a plazo " + std::string(what);
@@ -126,7 +116,8 @@ bool WalkRecords(std::string_view data, std::string_view magic, uint32_t version
     uint32_t size = 0;
     uint64_t sum = 0;
     std::string_view record;
-    if (!r.U32(&size) || !r.Raw(size, &record) || !r.U64(&sum) || !body(record, sum)) {
+    if (!r.U32(&size) || !r.Raw(size, &record) || !r.U64(&sum) || Fnv1a(record) != sum ||
+        !body(record)) {
       size_t offset = magic.size() + start;
       *damage = "a damaged record at byte " + std::to_string(offset) + "; the " +
                 std::to_string(data.size() - offset) + " bytes from there are ignored";

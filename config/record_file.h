@@ -82,15 +82,6 @@ class ByteReader {
                                const std::function<bool(std::string_view body)>& body,
                                std::string* damage, std::string* error);
 
-// ScanRecords without checking checksums: body() gets each record's stored
-// checksum and checks it, now or when it reads the body (a large file's
-// records are checked in parallel, as they are used). Reads only the
-// framing, not the bodies.
-[[nodiscard]] bool WalkRecords(std::string_view data, std::string_view magic, uint32_t version,
-                               std::string_view what,
-                               const std::function<bool(std::string_view body, uint64_t sum)>& body,
-                               std::string* damage, std::string* error);
-
 }  // namespace plazo
 
 #endif  // PLAZO_CONFIG_RECORD_FILE_H_

@@ -105,7 +105,9 @@ void ReadProgram(TableReader& r, const Settings& settings, Program& p) {
 }
 
 void ReadCommitment(TableReader& r, const Settings& settings, Commitment& c) {
-  c.pos = r.Pos();
+  SourcePos pos = r.Pos();
+  c.line = pos.line;
+  c.column = pos.column;
   bool numbered = false;
   if (r.Require("number")) {
     if (auto v = r.Integer("number", 1, 9999)) {
@@ -193,11 +195,11 @@ bool ParseStoreFile(std::string_view text, const std::string& name,
         TableReader r(*e.as_table(), name, "[[commitment]]", local);
         ReadCommitment(r, settings, c);
         if (c.number > 0) {
-          auto [it, fresh] = seen.emplace(c.id, c.pos);
+          auto [it, fresh] = seen.emplace(c.id, PosOf(p, c));
           if (!fresh) {
-            local.Add(c.pos, "duplicate commitment '" + c.id + "' (first defined at " +
-                                 it->second.file + ":" + std::to_string(it->second.line) +
-                                 ":" + std::to_string(it->second.column) + ")");
+            local.Add(PosOf(p, c), "duplicate commitment '" + c.id + "' (first defined at " +
+                                       it->second.file + ":" + std::to_string(it->second.line) +
+                                       ":" + std::to_string(it->second.column) + ")");
           }
         }
         p.commitments.push_back(std::move(c));
@@ -225,8 +227,9 @@ bool ParseStoreFile(std::string_view text, const std::string& name,
   if (p.owners.empty() && p.webhooks.empty()) {
     for (const Commitment& c : p.commitments) {
       if (c.owners.empty() && c.IsOpen()) {
-        diags->Warn(c.pos, "nobody will be told about " + c.id +
-                               ": no owners, neither its own nor its program's, and no webhooks");
+        diags->Warn(PosOf(p, c),
+                    "nobody will be told about " + c.id +
+                        ": no owners, neither its own nor its program's, and no webhooks");
       }
     }
   }
@@ -284,6 +287,7 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out, Dia
   std::vector<Slot> slots(files.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
+    std::string buffer;  // for snapshot records
     for (size_t i; (i = next.fetch_add(1)) < files.size();) {
       Slot& slot = slots[i];
       // The identity is taken before the file is read: an edit after it
@@ -295,9 +299,7 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out, Dia
         auto entry = snapshot->files.find(files[i]);
         std::vector<Diagnostic> warnings;
         if (entry != snapshot->files.end() && entry->second.Matches(identity)) {
-          bool decoded = DecodeEntry(*snapshot, entry->second, files[i], &slot.program, &warnings);
-          snapshot->Release(entry->second.record);
-          if (decoded) {
+          if (DecodeEntry(*snapshot, entry->second, files[i], &slot.program, &warnings, &buffer)) {
             for (Diagnostic& w : warnings) slot.diags.Warn(std::move(w.pos), std::move(w.message));
             slot.ok = true;
             slot.hash = entry->second.text_hash;
@@ -351,13 +353,11 @@ bool LoadStore(const std::string& dir, const Settings& settings, Store* out, Dia
       if (slot.damaged) cache->damaged.push_back(files[i]);
       if (slot.reused) {
         ++cache->reused;
-        if (cache->want_records) cache->records.push_back(slot.reused->record);
+        if (cache->want_records) cache->records.push_back({slot.reused, {}});
       } else {
         ++cache->parsed;
         cache->changed = true;
-        if (!slot.record.empty()) {
-          cache->records.push_back(cache->fresh_records.emplace_back(std::move(slot.record)));
-        }
+        if (!slot.record.empty()) cache->records.push_back({nullptr, std::move(slot.record)});
       }
     }
   }

@@ -3,7 +3,6 @@
 #ifndef PLAZO_CONFIG_STORE_H_
 #define PLAZO_CONFIG_STORE_H_
 
-#include <deque>
 #include <map>
 #include <string>
 #include <string_view>
@@ -52,10 +51,13 @@ struct StoreCache {
   size_t parsed = 0;
   // Out, with want_records: the new snapshot's file records, one per file
   // in force (invalid files and last good versions have none), and whether
-  // they differ from the snapshot given. A record kept refers into the
-  // snapshot given; a new one into fresh_records.
-  std::vector<std::string_view> records;
-  std::deque<std::string> fresh_records;
+  // they differ from the snapshot given. A record kept is the entry of the
+  // snapshot given, read when the new snapshot is written.
+  struct Record {
+    const SnapshotEntry* kept = nullptr;
+    std::string fresh;
+  };
+  std::vector<Record> records;
   bool changed = false;
   // Out: the files whose matching entry failed its check, and were parsed.
   std::vector<std::string> damaged;

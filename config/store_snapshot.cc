@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstring>
 
+#include <algorithm>
+
 #include "base/hash.h"
 #include "config/record_file.h"
 
@@ -67,7 +69,8 @@ struct Encoder {
     Strs(c.owners);
     Str(c.schedule);
     PutSnooze(c.snooze);
-    Pos(c.pos);
+    Int(c.line);
+    Int(c.column);
   }
 
   void PutProgram(const Program& p) {
@@ -91,7 +94,10 @@ struct Encoder {
 
 class Decoder {
  public:
-  Decoder(std::string_view data, const std::string& file) : r_(data), file_(file) {}
+  // Texts are borrowed from text_origin, where the bytes of data are in the
+  // snapshot's own bytes (data may be a copy of them, read with pread).
+  Decoder(std::string_view data, const std::string& file, const char* text_origin)
+      : r_(data), file_(file), data_(data.data()), text_origin_(text_origin) {}
 
   bool Int(int64_t* v) { return r_.I64(v); }
   bool Int(int* v) {
@@ -105,7 +111,7 @@ class Decoder {
   bool Str(StoreText* s) {
     std::string_view bytes;
     if (!r_.Bytes(&bytes)) return false;
-    *s = StoreText::Borrow(bytes);
+    *s = StoreText::Borrow(std::string_view(text_origin_ + (bytes.data() - data_), bytes.size()));
     return true;
   }
   bool Day(Days* d) {
@@ -174,7 +180,7 @@ class Decoder {
     }
     return GetStatus(&c->status) && OptDay(&c->status_date) && Str(&c->observation) &&
            Str(&c->evidence) && OptDay(&c->submitted) && Strs(&c->owners) && Str(&c->schedule) &&
-           GetSnooze(&c->snooze) && Pos(&c->pos);
+           GetSnooze(&c->snooze) && Int(&c->line) && Int(&c->column);
   }
 
   bool GetProgram(Program* p) {
@@ -213,7 +219,13 @@ class Decoder {
  private:
   ByteReader r_;
   const std::string& file_;
+  const char* data_;
+  const char* text_origin_;
 };
+
+// The most a file record's header can take: kind, a path of at most
+// PATH_MAX bytes with its size, identity, check time and text hash.
+constexpr size_t kMaxEntryHeader = 1 + 4 + 4096 + 6 * 8;
 
 }  // namespace
 
@@ -284,10 +296,42 @@ std::string EncodeSnapshotStart(uint64_t settings_key) {
   return start;
 }
 
+bool StoreSnapshot::ReadAt(size_t offset, size_t size, std::string* buffer,
+                           std::string_view* out) const {
+  if (offset > bytes.size() || size > bytes.size() - offset) return false;
+  if (fd < 0) {
+    *out = bytes.substr(offset, size);
+    return true;
+  }
+  // Grown, never shrunk: a worker reuses one buffer for all its records.
+  if (buffer->size() < size) buffer->resize(size);
+  for (size_t done = 0; done < size;) {
+    ssize_t n = ::pread(fd, buffer->data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  *out = std::string_view(*buffer).substr(0, size);
+  return true;
+}
+
 bool DecodeEntry(const StoreSnapshot& snapshot, const SnapshotEntry& entry, const std::string& path,
-                 Program* out, std::vector<Diagnostic>* warnings) {
-  if (WordChecksum(entry.body) != entry.sum) return false;
-  Decoder d(entry.encoded, path);
+                 Program* out, std::vector<Diagnostic>* warnings, std::string* buffer) {
+  std::string_view record;
+  if (entry.size < 12 || entry.encoded_at < 5 || entry.encoded_at > entry.size - 8 ||
+      !snapshot.ReadAt(entry.offset, entry.size, buffer, &record)) {
+    return false;
+  }
+  ByteReader frame(record);
+  uint32_t size = 0;
+  uint64_t sum = 0;
+  std::string_view body;
+  if (!frame.U32(&size) || size != entry.size - 12 || !frame.Raw(size, &body) || !frame.U64(&sum) ||
+      WordChecksum(body) != sum) {
+    return false;
+  }
+  std::string_view encoded = record.substr(entry.encoded_at, entry.size - 8 - entry.encoded_at);
+  Decoder d(encoded, path, snapshot.bytes.data() + entry.offset + entry.encoded_at);
   Program p;
   std::vector<Diagnostic> w;
   if (!d.Warnings(&w) || !d.GetProgram(&p) || !d.AtEnd()) return false;
@@ -297,55 +341,97 @@ bool DecodeEntry(const StoreSnapshot& snapshot, const SnapshotEntry& entry, cons
   return true;
 }
 
-bool DecodeStoreSnapshot(std::shared_ptr<const std::string> bytes, StoreSnapshot* out,
-                         std::string* error) {
-  std::string_view view(*bytes);
-  return DecodeStoreSnapshot(view, std::move(bytes), out, error);
+bool ReadRecord(const StoreSnapshot& snapshot, const SnapshotEntry& entry, std::string* out) {
+  std::string_view record;
+  if (!snapshot.ReadAt(entry.offset, entry.size, out, &record)) return false;
+  if (record.data() != out->data()) {
+    out->assign(record);
+  } else {
+    out->resize(record.size());
+  }
+  return true;
 }
 
-bool DecodeStoreSnapshot(std::string_view bytes, std::shared_ptr<const void> owner,
-                         StoreSnapshot* out, std::string* error) {
+bool DecodeStoreSnapshot(std::shared_ptr<const std::string> bytes, StoreSnapshot* out,
+                         std::string* error) {
   StoreSnapshot s;
-  s.owner = std::move(owner);
+  s.bytes = *bytes;
+  s.owner = std::move(bytes);
+  if (!DecodeStoreSnapshot(&s, error)) return false;
+  *out = std::move(s);
+  return true;
+}
+
+bool DecodeStoreSnapshot(StoreSnapshot* s, std::string* error) {
+  const size_t total = s->bytes.size();
+  std::string buffer;
+  std::string_view head;
+  uint32_t version = 0;
+  if (!s->ReadAt(0, std::min(total, kRecordHeaderSize), &buffer, &head) ||
+      head.substr(0, kMagic.size()) != kMagic ||
+      !ByteReader(head.substr(kMagic.size())).U32(&version)) {
+    *error = "not a plazo store snapshot";
+    return false;
+  }
+  if (version != kStoreSnapshotVersion) {
+    *error = "version " + std::to_string(version) + ", this plazod reads " +
+             std::to_string(kStoreSnapshotVersion);
+    return false;
+  }
   bool have_key = false;
-  auto record = [&](std::string_view body, uint64_t sum) {
-    ByteReader r(body);
+  // Reads the framing and the header of the record at at; false when it
+  // is torn, damaged or out of place.
+  auto record = [&](size_t at, size_t* framed) {
+    std::string_view bytes;
+    uint32_t size = 0;
+    if (total - at < 12 || !s->ReadAt(at, 4, &buffer, &bytes) || !ByteReader(bytes).U32(&size) ||
+        size + 12 > total - at) {
+      return false;
+    }
+    *framed = size + 12;
     uint8_t kind = 0;
-    if (!r.U8(&kind)) return false;
+    if (!s->ReadAt(at + 4, std::min<size_t>(size, kMaxEntryHeader), &buffer, &bytes) ||
+        !ByteReader(bytes).U8(&kind)) {
+      return false;
+    }
     if (kind == kKeyRecord) {
-      have_key =
-          !have_key && WordChecksum(body) == sum && r.U64(&s.settings_key) && r.remaining() == 0;
-      return have_key;
+      // Small, and everything depends on it: checked now.
+      uint64_t sum = 0;
+      ByteReader r(bytes);
+      if (have_key || size != 9 || !r.U8(&kind) || !r.U64(&s->settings_key) ||
+          !s->ReadAt(at + 4, size + 8, &buffer, &bytes) ||
+          !ByteReader(bytes.substr(size)).U64(&sum) || WordChecksum(bytes.substr(0, size)) != sum) {
+        return false;
+      }
+      have_key = true;
+      return true;
     }
     // The header is read unchecked: a damaged one names a file that does
     // not match, or fails DecodeEntry's check like a damaged body.
+    ByteReader r(bytes);
     SnapshotEntry e;
-    e.body = body;
-    e.sum = sum;
     std::string path;
-    if (kind != kFileRecord || !have_key || !r.String(&path) || !r.U64(&e.identity.device) ||
-        !r.U64(&e.identity.inode) || !r.U64(&e.identity.size) || !r.I64(&e.identity.mtime_ns) ||
-        !r.I64(&e.checked_ns) || !r.U64(&e.text_hash) || !r.Raw(r.remaining(), &e.encoded)) {
+    if (kind != kFileRecord || !have_key || !r.U8(&kind) || !r.String(&path) ||
+        !r.U64(&e.identity.device) || !r.U64(&e.identity.inode) || !r.U64(&e.identity.size) ||
+        !r.I64(&e.identity.mtime_ns) || !r.I64(&e.checked_ns) || !r.U64(&e.text_hash)) {
       return false;
     }
-    // The framing around body: its size before, its checksum after.
-    e.record = std::string_view(body.data() - 4, body.size() + 12);
-    return s.files.emplace(std::move(path), e).second;
+    e.offset = at;
+    e.size = *framed;
+    e.encoded_at = 4 + r.at();
+    return s->files.emplace(std::move(path), e).second;
   };
-  std::string damage;
-  if (!WalkRecords(bytes, kMagic, kStoreSnapshotVersion, "store snapshot", record, &damage,
-                   error)) {
-    return false;
-  }
-  if (!damage.empty()) {
-    *error = damage;
-    return false;
+  for (size_t at = kRecordHeaderSize, framed = 0; at < total; at += framed) {
+    if (!record(at, &framed)) {
+      *error = "a damaged record at byte " + std::to_string(at) + "; the " +
+               std::to_string(total - at) + " bytes from there are ignored";
+      return false;
+    }
   }
   if (!have_key) {
     *error = "no settings record: the snapshot is truncated";
     return false;
   }
-  *out = std::move(s);
   return true;
 }
 
@@ -362,39 +448,26 @@ bool ReadStoreSnapshot(const std::string& path, StoreSnapshot* out, std::string*
   }
   size_t size = static_cast<size_t>(st.st_size);
   void* map = size > 0 ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
-  int saved = errno;
-  ::close(fd);
   if (map == MAP_FAILED) {
-    *error = path + ": cannot map: " + std::strerror(saved);
+    *error = path + ": cannot map: " + std::strerror(errno);
+    ::close(fd);
     return false;
   }
   // The daemon replaces the file by rename, never in place, so the mapping
-  // keeps the bytes it was made from.
-  std::shared_ptr<const void> owner(map, [size](const void* p) {
+  // and the descriptor keep the bytes they were made from.
+  StoreSnapshot s;
+  s.owner = std::shared_ptr<const void>(map, [size, fd](const void* p) {
     if (p != nullptr) ::munmap(const_cast<void*>(p), size);
+    ::close(fd);
   });
-  std::string_view bytes(static_cast<const char*>(map), map != nullptr ? size : 0);
-  if (!DecodeStoreSnapshot(bytes, std::move(owner), out, error)) {
+  s.bytes = std::string_view(static_cast<const char*>(map), map != nullptr ? size : 0);
+  s.fd = fd;
+  if (!DecodeStoreSnapshot(&s, error)) {
     *error = path + ": " + *error;
     return false;
   }
-  out->mapped = bytes;
+  *out = std::move(s);
   return true;
-}
-
-void StoreSnapshot::Release(std::string_view bytes) const {
-  if (mapped.empty() || bytes.data() < mapped.data() ||
-      bytes.data() + bytes.size() > mapped.data() + mapped.size()) {
-    return;
-  }
-  const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
-  uintptr_t begin = reinterpret_cast<uintptr_t>(bytes.data());
-  uintptr_t end = begin + bytes.size();
-  begin = (begin + page - 1) / page * page;
-  end = end / page * page;
-  // The mapping is private and never written, so dropping its pages loses
-  // nothing: a later read faults them in again from the file.
-  if (begin < end) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
 }  // namespace plazo

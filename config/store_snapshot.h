@@ -18,9 +18,10 @@
 // threads; a damaged one is not used, and the file is parsed instead.
 //
 // Texts (store_text.h) are not copied out: the programs read back borrow
-// them from the mapped file, which they keep mapped (Program::text_bytes).
-// Pages already decoded are handed back to the kernel (Release), so
-// the texts cost the process no memory until a message reads them.
+// them from the file, mapped read-only, which they keep mapped
+// (Program::text_bytes). Records are read with pread(2), never through the
+// mapping, so the texts cost the process no memory until a message reads
+// them.
 #ifndef PLAZO_CONFIG_STORE_SNAPSHOT_H_
 #define PLAZO_CONFIG_STORE_SNAPSHOT_H_
 
@@ -61,38 +62,39 @@ int64_t NowNanoseconds();
 // What of settings a store file's parse depends on, as one number.
 uint64_t StoreSettingsKey(const Settings& settings);
 
-// One store file's entry.
+// One store file's entry: its record's header, read when the snapshot is
+// opened; the rest of the record is read and checked by DecodeEntry.
 struct SnapshotEntry {
   FileIdentity identity;
   int64_t checked_ns = 0;  // when identity was taken, before the file was read
   uint64_t text_hash = 0;  // FNV-1a of the text parsed (KeepLastGood::accepted)
-  // The encoded program and warnings: decoded on use by DecodeEntry, in
-  // the loader's threads.
-  std::string_view encoded;
-  std::string_view body;    // the record's body, which sum must match
-  uint64_t sum = 0;         // as stored: not checked until DecodeEntry
-  std::string_view record;  // the whole framed record, to copy into a new snapshot
+  size_t offset = 0;       // of the framed record in the snapshot
+  size_t size = 0;         // of the framed record: its size, body and checksum
+  size_t encoded_at = 0;   // where the encoded program starts, from offset
 
   // Whether the entry may stand for the file whose identity is now: the
   // same identity, and not racy (modified within a second of the check).
   [[nodiscard]] bool Matches(const FileIdentity& now) const;
 };
 
-// A decoded snapshot. Entries point into the file's bytes (mapped
-// read-only by ReadStoreSnapshot), which owner keeps alive.
+// A snapshot opened: its settings key and its entries' headers.
 struct StoreSnapshot {
   uint64_t settings_key = 0;
   std::map<std::string, SnapshotEntry, std::less<>> files;  // by path as LoadStore names it
-  std::shared_ptr<const void> owner;                        // null: no snapshot
-  // The whole file, when it is a mapping (ReadStoreSnapshot); empty for
-  // bytes held otherwise.
-  std::string_view mapped;
+  // Keeps bytes (and fd) alive; null: no snapshot.
+  std::shared_ptr<const void> owner;
+  // The whole snapshot: a read-only mapping of the file (ReadStoreSnapshot),
+  // or bytes held in memory. Texts read back are borrowed from here.
+  std::string_view bytes;
+  // The file, when bytes is its mapping: records are read from it with
+  // pread(2) rather than through the mapping, so that reading one does not
+  // make its pages (mostly texts) resident in this process. -1 otherwise.
+  int fd = -1;
 
-  // Tells the kernel this process is done, for now, with the pages that
-  // lie wholly inside bytes (a part of mapped): they leave its resident
-  // memory and are read again from the page cache if a text in them is
-  // used. Does nothing for bytes outside mapped.
-  void Release(std::string_view bytes) const;
+  // The bytes [offset, offset + size) of the snapshot: a part of bytes, or,
+  // with a file, read into *buffer. False when they are not all there.
+  [[nodiscard]] bool ReadAt(size_t offset, size_t size, std::string* buffer,
+                            std::string_view* out) const;
 };
 
 // The record of one parsed file: its entry and what parsing it gave (the
@@ -105,21 +107,25 @@ std::string EncodeSnapshotFile(const std::string& path, const FileIdentity& iden
 // key; the file records follow.
 std::string EncodeSnapshotStart(uint64_t settings_key);
 
-// Checks entry's checksum and reads its program and warnings back (their
-// positions name path; the texts borrowed from the snapshot's bytes, which
-// out->text_bytes keeps alive). False when the record is damaged.
+// Reads entry's record (into *buffer, when the snapshot is a file),
+// checks its checksum and reads its program and warnings back: positions
+// name path; texts are borrowed from snapshot.bytes, which out->text_bytes
+// keeps alive. False when the record is damaged.
 [[nodiscard]] bool DecodeEntry(const StoreSnapshot& snapshot, const SnapshotEntry& entry,
                                const std::string& path, Program* out,
-                               std::vector<Diagnostic>* warnings);
+                               std::vector<Diagnostic>* warnings, std::string* buffer);
 
-// Parses a snapshot file's framing and its entries' headers (not their
-// bodies: DecodeEntry checks each). False, with *error one sentence ("not
-// a plazo store snapshot", "version 7, this plazod reads 2", "a damaged
-// record at byte N; ..."), for anything but a whole snapshot of this
-// version; *out is then untouched.
-// owner keeps bytes alive and is kept in *out.
-[[nodiscard]] bool DecodeStoreSnapshot(std::string_view bytes, std::shared_ptr<const void> owner,
-                                       StoreSnapshot* out, std::string* error);
+// Entry's whole framed record, as a new snapshot copies it; false when it
+// cannot be read.
+[[nodiscard]] bool ReadRecord(const StoreSnapshot& snapshot, const SnapshotEntry& entry,
+                              std::string* out);
+
+// Reads a snapshot's framing and its entries' headers, not their bodies
+// (DecodeEntry checks each): snapshot's owner, bytes and fd in, the rest
+// out. False, with *error one sentence ("not a plazo store snapshot",
+// "version 7, this plazod reads 2", "a damaged record at byte N; ..."),
+// for anything but a whole snapshot of this version.
+[[nodiscard]] bool DecodeStoreSnapshot(StoreSnapshot* snapshot, std::string* error);
 // The same for bytes held in a string.
 [[nodiscard]] bool DecodeStoreSnapshot(std::shared_ptr<const std::string> bytes, StoreSnapshot* out,
                                        std::string* error);

@@ -31,10 +31,11 @@ void FuzzStoreSnapshot(std::string_view bytes) {
       if (error.empty()) std::abort();
       continue;
     }
+    std::string buffer;
     for (const auto& [path, entry] : snap.files) {
       Program p;
       std::vector<Diagnostic> warnings;
-      if (!DecodeEntry(snap, entry, path, &p, &warnings)) continue;
+      if (!DecodeEntry(snap, entry, path, &p, &warnings, &buffer)) continue;
       std::string record =
           EncodeSnapshotFile(path, entry.identity, entry.checked_ns, entry.text_hash, p, warnings);
       StoreSnapshot again;
@@ -45,7 +46,7 @@ void FuzzStoreSnapshot(std::string_view bytes) {
       }
       Program q;
       std::vector<Diagnostic> w2;
-      if (!DecodeEntry(again, again.files.begin()->second, path, &q, &w2) ||
+      if (!DecodeEntry(again, again.files.begin()->second, path, &q, &w2, &buffer) ||
           EncodeSnapshotFile(path, entry.identity, entry.checked_ns, entry.text_hash, q, w2) !=
               record) {
         std::abort();

@@ -411,7 +411,7 @@ void ReportParser::BuildParts(const std::vector<Row>& rows, Program* p) {
     }
     last_part[c.number] = std::max(last == last_part.end() ? 0 : last->second, c.part);
     c.id = CommitmentId(c.number, c.part);
-    c.pos = SourcePos{errors_->name(), row.line, 0};
+    c.line = row.line;
     // An empty Recomendación cell stands for the one above, as in a merged cell.
     if (!row.cells[0].text.empty()) recommendation = row.cells[0].text;
     c.recommendation = recommendation;

@@ -264,7 +264,7 @@ bool UpdateStoreText(std::string_view file_text, const std::string& file_name,
     Commitment fresh = c;
     fresh.id = CommitmentId(c.number, c.part);
     fresh.owners.clear();
-    fresh.schedule.clear();
+    fresh.schedule = StoreText();
     fresh.submitted.reset();
     fresh.previous_due.clear();
     if (!added.empty()) added += '\n';

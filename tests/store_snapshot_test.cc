@@ -97,7 +97,8 @@ TEST_CASE("a second load reads every file back from the snapshot, exactly as par
   CHECK(Bytes(cold) == Bytes(plain));
   REQUIRE(warm.CommitmentCount() == plain.CommitmentCount());
   const Commitment& c = warm.programs.back().commitments.back();
-  CHECK(c.pos.file == plain.programs.back().commitments.back().pos.file);
+  CHECK(c.line == plain.programs.back().commitments.back().line);
+  CHECK(c.column == plain.programs.back().commitments.back().column);
   CHECK(c.text == plain.programs.back().commitments.back().text);
   // The texts read back are the snapshot's bytes, kept mapped by their program.
   CHECK(c.text.borrowed());
@@ -226,10 +227,11 @@ TEST_CASE("an entry that does not decode is parsed instead", "[snapshot]") {
   for (const auto& [path, entry] : snap.files) {
     Program p;
     std::vector<Diagnostic> warnings;
-    CHECK(DecodeEntry(snap, entry, path, &p, &warnings));
-    SnapshotEntry cut = entry;
-    cut.encoded = entry.encoded.substr(0, entry.encoded.size() / 2);
-    CHECK_FALSE(DecodeEntry(snap, cut, path, &p, &warnings));
+    std::string buffer;
+    CHECK(DecodeEntry(snap, entry, path, &p, &warnings, &buffer));
+    SnapshotEntry shifted = entry;
+    shifted.encoded_at += 3;
+    CHECK_FALSE(DecodeEntry(snap, shifted, path, &p, &warnings, &buffer));
   }
 }
 
