@@ -126,4 +126,15 @@ void ConfigKeeper::Accepted(const std::vector<std::string>* store_files) {
   }
 }
 
+void ConfigKeeper::IndexFor(Instant from, Instant until) {
+  auto started = std::chrono::steady_clock::now();
+  if (!plazo::IndexFor(current_.get(), from, until)) return;
+  spdlog::debug("planner index rebuilt from {} in {} ms: {} stages",
+                FormatRfc3339(from, current_->config.settings.zone),
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count(),
+                current_->planner->size());
+}
+
 }  // namespace plazo

@@ -40,6 +40,10 @@ class ConfigKeeper {
   // configuration is in force, logged and saved like Load + Accept.
   [[nodiscard]] bool Reload(const std::vector<std::string>* store_files, Instant now);
 
+  // Makes the planner of the configuration in force cover [from, until]
+  // (loaded_config.h IndexFor), logging a rebuild.
+  void IndexFor(Instant from, Instant until);
+
   // The configuration in force; set once Load succeeded.
   const LoadedConfig& current() const { return *current_; }
 

@@ -69,9 +69,17 @@ std::shared_ptr<LoadedConfig> LoadConfiguration(const ConfigSource& source,
   loaded->composer = Composer::Load(settings, diags, loaded->link_keys);
   if (!loaded->composer) return nullptr;
   Absorb(keep, last_good, now, loaded.get());
-  loaded->planner = std::make_unique<Planner>(loaded->config);
+  Instant at{std::chrono::seconds(now)};
+  loaded->planner = std::make_unique<Planner>(loaded->config, at - kIndexBehind, at + kIndexAhead);
   loaded->open_parts = loaded->config.store.OpenCount();
   return loaded;
+}
+
+bool IndexFor(LoadedConfig* loaded, Instant from, Instant until) {
+  if (loaded->planner->Covers(from, until)) return false;
+  loaded->planner =
+      std::make_unique<Planner>(loaded->config, from, until + (kIndexAhead - kIndexKeep));
+  return true;
 }
 
 std::shared_ptr<LoadedConfig> ReloadStoreFiles(LoadedConfig* current,

@@ -134,10 +134,15 @@ class Service {
 
  private:
   void Tick() {
+    Instant now = Now();
+    std::optional<Instant> planned = dispatcher_->planned_through();
+    config_.IndexFor(planned ? std::min(*planned, now) : now, now + kIndexKeep);
     TickReport report =
-        dispatcher_->Tick(*config_.current().planner, *config_.current().composer, Now());
+        dispatcher_->Tick(*config_.current().planner, *config_.current().composer, now);
     next_ = report.next;
-    timer_.ArmAt(next_, [this](WallTimer::Wake wake) {
+    // At least daily, so that the index is extended before it runs short.
+    Instant wake_at = std::min(next_.value_or(Instant::max()), now + std::chrono::hours(24));
+    timer_.ArmAt(wake_at, [this](WallTimer::Wake wake) {
       if (wake == WallTimer::Wake::kClockChanged) {
         spdlog::info("the wall clock was set; planning again");
       }

@@ -135,7 +135,8 @@ Planner::Planner(const Config& config) : config_(config) {
   std::sort(events_.begin(), events_.end(), InIndexOrder);
 }
 
-Planner::Planner(const Config& config, Instant from, Instant until) : config_(config) {
+Planner::Planner(const Config& config, Instant from, Instant until)
+    : config_(config), from_(from), until_(until) {
   for (uint32_t pi = 0; pi < config.store.programs.size(); ++pi) {
     AddProgram(pi, events_, from, until);
   }
@@ -144,9 +145,9 @@ Planner::Planner(const Config& config, Instant from, Instant until) : config_(co
 
 Planner::Planner(const Config& config, const Planner& previous, const std::vector<int>& old_to_new,
                  const std::vector<uint32_t>& fresh)
-    : config_(config) {
+    : config_(config), from_(previous.from_), until_(previous.until_) {
   std::vector<Event> added;
-  for (uint32_t pi : fresh) AddProgram(pi, added);
+  for (uint32_t pi : fresh) AddProgram(pi, added, from_, until_);
   std::sort(added.begin(), added.end(), InIndexOrder);
   events_.reserve(previous.events_.size() + added.size());
   for (Event e : previous.events_) {

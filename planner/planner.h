@@ -103,11 +103,13 @@ class Planner {
   // An index of only the stages with instant in [from, until]: enough for a
   // Window within that range, or a Due(until) whose ledger was planned
   // through from or later, built in a fraction of the full index's time
-  // and memory (`plazod plan`). Queries see no stage outside the range.
+  // and memory (`plazod plan`; the daemon, for the next months). Queries
+  // see no stage outside the range (Covers).
   Planner(const Config& config, Instant from, Instant until);
 
   // The index for config built from previous, the index of the configuration
-  // config replaces, when only some programs changed (store.h UpdateStore):
+  // config replaces, when only some programs changed (store.h UpdateStore),
+  // over previous's range:
   // previous's events are kept for every program whose old index maps to a
   // new one in old_to_new, and the stages of the programs in fresh are
   // computed anew. A pass over the index instead of every stage of every
@@ -134,7 +136,14 @@ class Planner {
   DuePlan Due(Instant now, const LedgerView& ledger) const;
 
   // The earliest stage instant strictly after t, if any: when to wake next.
+  // An index of a range knows nothing after it: nullopt past its last
+  // stage, and its owner must wake before its end to index further.
   [[nodiscard]] std::optional<Instant> NextInstant(Instant t) const;
+
+  // Whether the index holds every stage in [from, until].
+  [[nodiscard]] bool Covers(Instant from, Instant until) const {
+    return from_ <= from && until <= until_;
+  }
 
   // The configuration the index was built from.
   const Config& config() const { return config_; }
@@ -167,6 +176,8 @@ class Planner {
 
   const Config& config_;
   std::vector<Event> events_;
+  Instant from_ = Instant::min();  // the range indexed
+  Instant until_ = Instant::max();
 };
 
 }  // namespace plazo

@@ -19,21 +19,9 @@ namespace {
 
 Instant At(const char* text) { return *ParseInstant(text, FindZone("America/Santiago")); }
 
+using testing::Generated;
 using testing::SampleConfig;
-
-// A config with the example settings and one program made of commitments.
-Config WithProgram(const std::string& program_keys, const std::string& commitments) {
-  Config config;
-  Diagnostics diags;
-  REQUIRE(LoadSettings(testing::ExamplesDir() + "/plazod.toml", &config.settings, &diags));
-  Program p;
-  bool ok = ParseStoreFile("[program]\nid = \"p\"\nname = \"P\"\n" + program_keys + "\n" + commitments,
-                           "p.toml", config.settings, &p, &diags);
-  INFO(diags.ToString());
-  REQUIRE(ok);
-  config.store.programs.push_back(std::move(p));
-  return config;
-}
+using testing::WithProgram;
 
 std::vector<std::string> Keys(const std::vector<Notification>& ns) {
   std::vector<std::string> keys;
@@ -208,25 +196,6 @@ TEST_CASE("the next instant is the earliest stage after t") {
 }
 
 // ---- properties over generated stores -------------------------------------
-
-Config Generated(uint32_t seed, int parts) {
-  std::mt19937 rng(seed);
-  std::string commitments;
-  const char* statuses[] = {"en_evaluacion", "cumplido", "no_cumplido", "pendiente"};
-  for (int i = 1; i <= parts; ++i) {
-    int day = std::uniform_int_distribution<int>(0, 800)(rng);
-    Days due = *ParseIsoDate("2026-01-01") + date::days(day);
-    commitments += "[[commitment]]\nnumber = " + std::to_string(i) + "\n";
-    if (rng() % 5 == 0) {
-      commitments += "due = " + FormatIsoDate(due) + "T" + std::to_string(10 + rng() % 10) + ":30:00-03:00\n";
-    } else {
-      commitments += "due = " + FormatIsoDate(due) + "\n";
-    }
-    commitments += "status = \"" + std::string(statuses[rng() % 4]) + "\"\n";
-    if (rng() % 3 == 0) commitments += "owners = [\"o" + std::to_string(rng() % 4) + "@example.gob.cl\"]\n";
-  }
-  return WithProgram("owners = [\"ana@example.gob.cl\"]\nwebhooks = [\"equipo-pil\"]", commitments);
-}
 
 TEST_CASE("no delivery is planned twice across any split of a window") {
   for (uint32_t seed : {1u, 2u, 3u}) {

@@ -2,6 +2,7 @@
 #ifndef PLAZO_TESTS_TEST_UTIL_H_
 #define PLAZO_TESTS_TEST_UTIL_H_
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -37,6 +38,14 @@ struct TempDir {
 // The bundled example: examples/plazod.toml and the sample report's store.
 // Fails the test when it does not load.
 Config SampleConfig();
+
+// The example settings and one program "p" of program_keys and
+// commitments (TOML). Fails the test when it does not load.
+Config WithProgram(const std::string& program_keys, const std::string& commitments);
+
+// The example settings and a program of parts generated from seed: due
+// over 800 days from 2026-01-01, some at an hour, in every status.
+Config Generated(uint32_t seed, int parts);
 
 }  // namespace plazo::testing
 
