@@ -117,13 +117,16 @@ void ConfigKeeper::Accepted(const std::vector<std::string>* store_files) {
                   : !SaveLastGood(*snapshot_, last_good_, current_.get(), &error)) {
     spdlog::error("cannot keep the last good configuration: {}", error);
   }
-  if (!store_files) {
-    // The last good texts a whole load read are as large as the store's
-    // files, and glibc keeps freed heap: give both back, so the daemon does
-    // not keep the previous configuration's size after a restart or SIGHUP.
-    AcceptedTexts().swap(last_good_);
-    ::malloc_trim(0);
-  }
+  // The last good texts a whole load read are as large as the store's
+  // files: not kept (ReleaseMemory gives the heap back).
+  if (!store_files) AcceptedTexts().swap(last_good_);
+}
+
+void ConfigKeeper::ReleaseMemory() {
+  // glibc keeps freed heap: give it back, so that the daemon does not keep
+  // the previous configuration's size after a restart or SIGHUP. It walks
+  // the whole heap (tens of ms on a large store), hence not in Reload.
+  ::malloc_trim(0);
 }
 
 void ConfigKeeper::IndexFor(Instant from, Instant until) {

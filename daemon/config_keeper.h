@@ -40,6 +40,10 @@ class ConfigKeeper {
   // configuration is in force, logged and saved like Load + Accept.
   [[nodiscard]] bool Reload(const std::vector<std::string>* store_files, Instant now);
 
+  // Gives the memory a whole load freed back to the system: call after
+  // Accept and after a Reload of everything, once the reload is done.
+  void ReleaseMemory();
+
   // Makes the planner of the configuration in force cover [from, until]
   // (loaded_config.h IndexFor), logging a rebuild.
   void IndexFor(Instant from, Instant until);

@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -92,6 +93,7 @@ class Service {
       config_.UseStateFolder(s.state);
     }
     config_.Accept();
+    config_.ReleaseMemory();
     // Halves of messages that a crashed run left in the outbox's tmp/.
     size_t stale = OutboxFolder(s.state).RemoveStaleTemporaries(
         std::filesystem::file_time_type::clock::now() - std::chrono::minutes(10));
@@ -224,6 +226,9 @@ class Service {
                      .count(),
                  StoreSummary());
     notify_.Ready(StatusLine());
+    // The previous configuration is gone: its memory goes back, after the
+    // reload rather than in it.
+    if (!store_files) boost::asio::post(io_, [this] { config_.ReleaseMemory(); });
   }
 
   // "3 programs, 40 open parts", for the log.
