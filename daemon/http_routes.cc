@@ -1,6 +1,8 @@
 #include "daemon/http_routes.h"
 
+#include <cstdint>
 #include <optional>
+#include <string_view>
 #include <unordered_set>
 
 #include <spdlog/spdlog.h>
@@ -19,6 +21,79 @@
 namespace plazo {
 
 namespace {
+
+// /api/v1/status pages: at most this many items each, kStatusPage unless
+// the client asks for another ?limit.
+constexpr size_t kStatusPage = 1000;
+constexpr size_t kStatusPageMax = 10000;
+
+// A whole number of digits only, at most max; nullopt otherwise.
+std::optional<uint64_t> Number(std::string_view text, uint64_t max) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  uint64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (n > max) return std::nullopt;
+  return n;
+}
+
+// GET /api/v1/status[?limit=N][&cursor=C]: one page of the status. The
+// cursor of the next page, "<unix seconds>-<offset>", keeps the instant of
+// the first page, so that the pages of one walk classify every part at the
+// same instant (a reload of the store between pages may still move parts).
+HttpResponse StatusApi(const HttpRequest& r, const DaemonState& state) {
+  const Config& config = state.loaded->config;
+  size_t limit = kStatusPage;
+  if (auto it = r.query.find("limit"); it != r.query.end()) {
+    auto n = Number(it->second, kStatusPageMax);
+    if (!n || *n == 0) {
+      return {400,
+              "text/plain; charset=utf-8",
+              "limit must be a whole number from 1 to " + std::to_string(kStatusPageMax) + "\n",
+              {}};
+    }
+    limit = static_cast<size_t>(*n);
+  }
+  Instant at = state.now;
+  size_t offset = 0;
+  if (auto it = r.query.find("cursor"); it != r.query.end()) {
+    std::string_view cursor = it->second;
+    size_t dash = cursor.find('-');
+    auto seconds = Number(cursor.substr(0, dash), INT64_MAX);
+    auto from =
+        dash == std::string_view::npos ? std::nullopt : Number(cursor.substr(dash + 1), SIZE_MAX);
+    if (!seconds || !from) {
+      return {400,
+              "text/plain; charset=utf-8",
+              "cursor \"" + it->second + "\" is not one this endpoint gave (page.next)\n",
+              {}};
+    }
+    at = Instant(std::chrono::seconds(static_cast<int64_t>(*seconds)));
+    offset = static_cast<size_t>(*from);
+  }
+  DeliveryReport report;
+  std::string error;
+  if (!state.ledger->Report(&report, &error)) {
+    return {503, "text/plain; charset=utf-8", error + "\n", {}};
+  }
+  report.gone = StillGone(report.gone, config.settings);
+  std::string next;
+  auto next_url = [&](size_t from) {
+    next = "/api/v1/status?cursor=" + std::to_string(at.time_since_epoch().count()) + "-" +
+           std::to_string(from) + "&limit=" + std::to_string(limit);
+    return next;
+  };
+  HttpResponse response{200,
+                        "application/json",
+                        StatusPageJson(ComputeStatus(config, at), report, config.settings.zone,
+                                       offset, limit, next_url),
+                        {}};
+  // RFC 8288: where a generic client finds the next page.
+  if (!next.empty()) response.headers.emplace_back("Link", "<" + next + ">; rel=\"next\"");
+  return response;
+}
 
 // Active acknowledgements that still hold: their part is in the store with
 // the due date and rating acknowledged (an acknowledgement of a moved due
@@ -126,18 +201,7 @@ HttpResponse Route(const HttpRequest& r, const DaemonState& state) {
   if (r.path == "/api/v1/status" || r.path == "/calendar.ics") {
     if (auto refusal = RefuseUnlessAllowed(r, state)) return *refusal;
   }
-  if (r.path == "/api/v1/status") {
-    DeliveryReport report;
-    std::string error;
-    if (!state.ledger->Report(&report, &error)) {
-      return {503, "text/plain; charset=utf-8", error + "\n", {}};
-    }
-    report.gone = StillGone(report.gone, config.settings);
-    return {200,
-            "application/json",
-            StatusJson(ComputeStatus(config, state.now), report, config.settings.zone),
-            {}};
-  }
+  if (r.path == "/api/v1/status") return StatusApi(r, state);
   if (r.path == "/calendar.ics") {
     // Everyone's deadlines and addresses (allowed above). Officers
     // subscribe to /calendar/<token>.ics from their e-mails.

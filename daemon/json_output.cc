@@ -1,5 +1,8 @@
 #include "daemon/json_output.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include <boost/json.hpp>
 
 #include "config/time_text.h"
@@ -77,8 +80,10 @@ const Acknowledgement* AckOf(const StatusItem& item, const std::vector<Acknowled
   return nullptr;
 }
 
-std::string StatusJson(const StatusReport& report, const DeliveryReport& problems,
-                       const date::time_zone* zone) {
+namespace {
+
+boost::json::object StatusObject(const StatusReport& report, const DeliveryReport& problems,
+                                 const date::time_zone* zone) {
   boost::json::object o;
   o["at"] = FormatRfc3339(report.at, zone);
   o["overdue"] = ItemsJson(report.overdue, problems.acknowledged, zone);
@@ -97,6 +102,42 @@ std::string StatusJson(const StatusReport& report, const DeliveryReport& problem
   }
   d["webhooks_disabled"] = std::move(gone);
   o["deliveries"] = std::move(d);
+  return o;
+}
+
+}  // namespace
+
+std::string StatusJson(const StatusReport& report, const DeliveryReport& problems,
+                       const date::time_zone* zone) {
+  return boost::json::serialize(StatusObject(report, problems, zone)) + "\n";
+}
+
+std::string StatusPageJson(const StatusReport& report, const DeliveryReport& problems,
+                           const date::time_zone* zone, size_t offset, size_t limit,
+                           const std::function<std::string(size_t offset)>& next_cursor) {
+  StatusReport page;
+  page.at = report.at;
+  size_t total = 0, end = offset + std::min(limit, SIZE_MAX - offset);
+  for (auto [from, to] :
+       {std::pair{&report.overdue, &page.overdue}, std::pair{&report.due_soon, &page.due_soon},
+        std::pair{&report.later, &page.later}, std::pair{&report.fulfilled, &page.fulfilled}}) {
+    // This list holds the items [total, total + size) of the whole.
+    size_t first = std::clamp(offset, total, total + from->size()) - total;
+    size_t last = std::clamp(end, total, total + from->size()) - total;
+    to->assign(from->begin() + static_cast<long>(first), from->begin() + static_cast<long>(last));
+    total += from->size();
+  }
+  boost::json::object o = StatusObject(page, problems, zone);
+  boost::json::object p;
+  p["offset"] = offset;
+  p["limit"] = limit;
+  p["total"] = total;
+  if (end < total) {
+    p["next"] = next_cursor(end);
+  } else {
+    p["next"] = nullptr;
+  }
+  o["page"] = std::move(p);
   return boost::json::serialize(o) + "\n";
 }
 

@@ -25,7 +25,7 @@ struct Words {
       filter, csv, next, when, kind, destination, items, none_next, parts, no_parts, earlier,
       late_by, left, ack_by, sent, failing, given_up, pending, skipped, attempts, since, last_error,
       no_problems, deliveries, not_found, ledger_down, rating, snoozed_until, late_by_one, left_one,
-      due_today, attempt;
+      due_today, attempt, showing, of, previous_page, next_page;
 };
 
 constexpr Words kEs{"es",
@@ -78,7 +78,11 @@ constexpr Words kEs{"es",
                     "día de atraso",
                     "día",
                     "vence hoy",
-                    "intento"};
+                    "intento",
+                    "Compromisos",
+                    "de",
+                    "Anteriores",
+                    "Siguientes"};
 
 constexpr Words kEn{"en",
                     "Commitment follow-up",
@@ -130,7 +134,11 @@ constexpr Words kEn{"en",
                     "day late",
                     "day left",
                     "due today",
-                    "attempt"};
+                    "attempt",
+                    "Commitments",
+                    "of",
+                    "Previous",
+                    "Next"};
 
 constexpr std::string_view kTableStyle = R"css(
 body { max-width: 78em; }
@@ -249,6 +257,23 @@ struct Filter {
     return q;
   }
 };
+
+// The parts table of the summary shows this many rows a page, unless
+// ?per_page asks for another (1 to kMaxPerPage): a broad filter on a
+// large store would otherwise list 100,000 rows in one page.
+constexpr size_t kPerPage = 200;
+constexpr size_t kMaxPerPage = 1000;
+
+// A query value of digits from 1 to max, or fallback.
+size_t PositiveQuery(const HttpRequest& r, const char* name, size_t fallback, size_t max) {
+  auto it = r.query.find(name);
+  if (it == r.query.end() || it->second.empty() || it->second.size() > 9 ||
+      it->second.find_first_not_of("0123456789") != std::string::npos) {
+    return fallback;
+  }
+  size_t n = std::stoul(it->second);
+  return n >= 1 && n <= max ? n : fallback;
+}
 
 std::vector<Row> Rows(const StatusReport& report, const std::vector<Acknowledgement>& acks) {
   std::map<std::string, const Acknowledgement*> by_key;
@@ -455,12 +480,31 @@ HttpResponse SummaryPage(const HttpRequest& r, const DaemonState& state) {
     if (matching.empty()) {
       body += "<p>" + H(w.no_parts) + "</p>\n";
     } else {
+      const size_t per_page = PositiveQuery(r, "per_page", kPerPage, kMaxPerPage);
+      const size_t pages = (matching.size() + per_page - 1) / per_page;
+      const size_t page = std::min(PositiveQuery(r, "page", 1, SIZE_MAX / per_page), pages);
+      const size_t first = (page - 1) * per_page;
+      const size_t last = std::min(first + per_page, matching.size());
+      std::string pager;
+      if (pages > 1) {
+        auto link = [&](size_t to, std::string_view rel, std::string_view text) {
+          std::string q = f.Query();
+          q += (q.empty() ? "?" : "&") + std::string("page=") + std::to_string(to);
+          if (per_page != kPerPage) q += "&per_page=" + std::to_string(per_page);
+          return " <a rel=\"" + std::string(rel) + "\" href=\"/" + H(q) + "\">" + H(text) + "</a>";
+        };
+        pager = "<p class=\"pages\">" + H(w.showing) + " " + std::to_string(first + 1) + "–" +
+                std::to_string(last) + " " + H(w.of) + " " + std::to_string(matching.size()) +
+                (page > 1 ? link(page - 1, "prev", w.previous_page) : "") +
+                (page < pages ? link(page + 1, "next", w.next_page) : "") + "</p>\n";
+      }
       body += "<table>\n<thead><tr><th scope=\"col\">" + H(w.program) + "</th><th scope=\"col\">" +
               H(w.commitment) + "</th><th scope=\"col\">" + H(w.status) +
               "</th><th scope=\"col\">" + H(w.due) + "</th><th scope=\"col\">" + H(w.days) +
               "</th><th scope=\"col\">" + H(w.owners) + "</th><th scope=\"col\">" +
               H(w.acknowledged) + "</th></tr></thead>\n<tbody>\n";
-      for (const Row* row : matching) {
+      for (size_t i = first; i < last; ++i) {
+        const Row* row = matching[i];
         const Program& p = *row->item->program;
         const Commitment& c = *row->item->commitment;
         body +=
@@ -472,7 +516,7 @@ HttpResponse SummaryPage(const HttpRequest& r, const DaemonState& state) {
                       : "") +
             "</td></tr>\n";
       }
-      body += "</tbody>\n</table>\n";
+      body += "</tbody>\n</table>\n" + pager;
     }
   }
 

@@ -785,8 +785,17 @@ class HttpTest(unittest.TestCase):
         status, ctype, body = self.get("/api/v1/status")
         self.assertEqual((status, ctype), (200, "application/json"))
         doc = json.loads(body)
-        self.assertEqual(sorted(doc), ["at", "deliveries", "due_soon", "fulfilled", "later", "overdue"])
+        self.assertEqual(sorted(doc),
+                         ["at", "deliveries", "due_soon", "fulfilled", "later", "overdue", "page"])
         self.assertEqual(len(doc["due_soon"]), 2)
+        self.assertEqual(doc["page"], {"offset": 0, "limit": 1000, "total": 2, "next": None})
+        # A page of one: the next page holds the other part, at the same instant.
+        status, _, body = self.get("/api/v1/status?limit=1")
+        first = json.loads(body)
+        self.assertEqual(len(first["due_soon"]), 1)
+        second = json.loads(self.get(first["page"]["next"])[2])
+        self.assertEqual((second["at"], second["page"]["next"]), (first["at"], None))
+        self.assertEqual(first["due_soon"] + second["due_soon"], doc["due_soon"])
         status, ctype, body = self.get("/calendar.ics?owner=ana%40example.gob.cl")
         self.assertEqual((status, ctype), (200, "text/calendar; charset=utf-8"))
         self.assertEqual(body.count("BEGIN:VEVENT"), 2)

@@ -494,6 +494,18 @@ class WebBrowserTest(unittest.TestCase):
         # The summary counts the view only: that ministry's two services, overdue.
         self.assertEqual(self.summary_groups(), self.expected_groups(expected))
         rows = self.table_after("Compromisos de la vista")
+        # 200 a page: the pager's "next" link walks the rest.
+        pages = 1
+        while True:
+            links = b.find_elements(By.CSS_SELECTOR, "p.pages a[rel=next]")
+            if not links:
+                break
+            self.assertEqual(len(rows), 200 * pages)
+            b.get(links[0].get_attribute("href"))
+            pages += 1
+            self.assertIn(f"page={pages}", b.current_url)
+            rows += self.table_after("Compromisos de la vista")
+        self.assertEqual(pages, (len(expected) + 199) // 200)
         self.assertEqual(len(rows), len(expected))
         for row, (_, item) in zip(rows, expected):
             p = self.programs[item["program"]]["program"]

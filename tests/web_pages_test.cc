@@ -1,6 +1,7 @@
 // The control unit's pages (daemon/web_pages.h) through Route(), on the
 // bundled example: the summary and its filters, the CSV of the view, a
 // program with its acknowledgements and deliveries, the failing deliveries.
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
 #include "notifiers/base64.h"
@@ -76,6 +77,99 @@ TEST_CASE("filters narrow the view, and the CSV holds exactly the parts of the v
   CHECK(nobody.body.find("Ningún compromiso coincide con el filtro.") != std::string::npos);
   HttpResponse other = site.Page("/?ministry=OTRO");
   CHECK(other.body.find("Ningún compromiso coincide con el filtro.") != std::string::npos);
+}
+
+TEST_CASE("the parts of a view are listed a page at a time, with links to the others") {
+  Pages site;
+  const size_t total = site.loaded->config.store.CommitmentCount();
+  REQUIRE(total > 10);
+  // Every state but acknowledged: all parts, 4 a page.
+  size_t listed = 0;
+  std::string path = "/?ministry=MINISTERIO%20DEL%20TRABAJO%20Y%20PREVISION%20SOCIAL&per_page=4";
+  HttpResponse first = site.Page(path);
+  CHECK(first.body.find("Compromisos 1–4 de " + std::to_string(total)) != std::string::npos);
+  CHECK(first.body.find("rel=\"prev\"") == std::string::npos);
+  for (size_t page = 1;; ++page) {
+    HttpResponse p = site.Page(path + "&page=" + std::to_string(page));
+    REQUIRE(p.status == 200);
+    size_t rows = Count(p.body, "<a href=\"/programs/" + kProgram + "\">");
+    CHECK(rows <= 4);
+    listed += rows;
+    bool more =
+        p.body.find(
+            "rel=\"next\" "
+            "href=\"/?ministry=MINISTERIO%20DEL%20TRABAJO%20Y%20PREVISION%20SOCIAL&amp;page=" +
+            std::to_string(page + 1) + "&amp;per_page=4\"") != std::string::npos;
+    CHECK((page > 1) == (p.body.find("rel=\"prev\"") != std::string::npos));
+    if (!more) break;
+    REQUIRE(page < 100);
+  }
+  CHECK(listed == total);
+  // Past the last page: the last page.
+  HttpResponse beyond = site.Page(path + "&page=999");
+  CHECK(beyond.body.find("de " + std::to_string(total) + " <a rel=\"prev\"") != std::string::npos);
+  // The default shows up to 200: no pager for this small view.
+  CHECK(site.Page("/?state=overdue").body.find("class=\"pages\"") == std::string::npos);
+}
+
+TEST_CASE("the status API answers in pages that together hold every part once") {
+  Pages site;
+  StatusReport status = ComputeStatus(site.loaded->config, kNow);
+  const size_t total = site.loaded->config.store.CommitmentCount();
+  REQUIRE(total == status.overdue.size() + status.due_soon.size() + status.later.size() +
+                       status.fulfilled.size());
+  std::vector<std::string> seen;
+  std::string next = "/api/v1/status?limit=4";
+  int pages = 0;
+  while (!next.empty()) {
+    HttpResponse page = site.Page(next);
+    REQUIRE(page.status == 200);
+    boost::json::object o = boost::json::parse(page.body).as_object();
+    const boost::json::object& p = o.at("page").as_object();
+    CHECK(p.at("total").as_int64() == static_cast<int64_t>(total));
+    CHECK(p.at("limit").as_int64() == 4);
+    size_t items = 0;
+    for (const char* list : {"overdue", "due_soon", "later", "fulfilled"}) {
+      for (const auto& item : o.at(list).as_array()) {
+        seen.push_back(std::string(list) + " " + item.at("commitment").as_string().c_str());
+        ++items;
+      }
+    }
+    CHECK(items <= 4);
+    CHECK(o.contains("deliveries"));
+    ++pages;
+    if (p.at("next").is_null()) {
+      next.clear();
+      CHECK(page.headers.empty());
+    } else {
+      next = p.at("next").as_string().c_str();
+      CHECK(items == 4);
+      CHECK(std::find(page.headers.begin(), page.headers.end(),
+                      std::pair<std::string, std::string>(
+                          "Link", "<" + next + ">; rel=\"next\"")) != page.headers.end());
+    }
+  }
+  CHECK(pages == static_cast<int>((total + 3) / 4));
+  // The pages, in order, are the lists of one whole status.
+  std::vector<std::string> whole;
+  for (auto [name, list] :
+       {std::pair{"overdue", &status.overdue}, std::pair{"due_soon", &status.due_soon},
+        std::pair{"later", &status.later}, std::pair{"fulfilled", &status.fulfilled}}) {
+    for (const StatusItem& i : *list) whole.push_back(std::string(name) + " " + i.commitment->id);
+  }
+  CHECK(seen == whole);
+  // Without a limit, one page of up to 1000.
+  boost::json::object first = boost::json::parse(site.Page("/api/v1/status").body).as_object();
+  CHECK(first.at("page").at("limit").as_int64() == 1000);
+  CHECK(first.at("page").at("next").is_null());
+  for (const char* bad :
+       {"/api/v1/status?limit=0", "/api/v1/status?limit=10001", "/api/v1/status?limit=x",
+        "/api/v1/status?cursor=12", "/api/v1/status?cursor=a-1"}) {
+    INFO(bad);
+    HttpResponse refused = site.Page(bad);
+    CHECK(refused.status == 400);
+    CHECK_FALSE(refused.body.empty());
+  }
 }
 
 TEST_CASE("a program shows each part with its acknowledgement and its deliveries") {
