@@ -1,8 +1,10 @@
 #include "config/load_config.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +14,7 @@
 #include "base/atomic_file.h"
 #include "base/hash.h"
 
+#include "config/record_file.h"
 #include "config/settings.h"
 #include "config/store.h"
 
@@ -110,6 +113,58 @@ bool LoadSettingsFromBestEffort(const ConfigSource& source, Settings* out, Diagn
   return ReadSettings(source, SettingsMode::kBestEffort, out, diags, nullptr);
 }
 
+namespace {
+
+// Whether this process owns the state folder, and so may write its snapshot.
+bool OwnsStateFolder(const Settings& settings) {
+  struct stat st;
+  return ::stat(settings.state.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+         st.st_uid == ::geteuid();
+}
+
+}  // namespace
+
+bool AppendToStoreSnapshot(const Settings& settings,
+                           const std::map<std::string, std::string>& records, StoreSnapshot* out,
+                           std::string* error) {
+  const std::string path = StoreSnapshotPath(settings.state);
+  if (!OwnsStateFolder(settings)) {
+    *error = "the state folder is not this process's";
+    return false;
+  }
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) {
+    *error = path + ": cannot append: " + std::strerror(errno);
+    return false;
+  }
+  // A cache, not a record of anything: no fsync. A torn append is a
+  // damaged last record, and the next load ignores the snapshot and
+  // writes it anew.
+  bool written = true;
+  for (const auto& [name, record] : records) {
+    for (size_t done = 0; written && done < record.size();) {
+      ssize_t n = ::write(fd, record.data() + done, record.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      written = n > 0;
+      if (written) done += static_cast<size_t>(n);
+    }
+  }
+  int saved = errno;
+  ::close(fd);
+  if (!written) {
+    *error = path + ": cannot append: " + std::strerror(saved);
+    return false;
+  }
+  StoreSnapshot snapshot;
+  if (!ReadStoreSnapshot(path, &snapshot, error)) return false;
+  if (!snapshot.owner || snapshot.settings_key != StoreSettingsKey(settings)) {
+    *error = path + ": made under other settings";
+    return false;
+  }
+  *out = std::move(snapshot);
+  return true;
+}
+
 bool LoadStoreWithSnapshot(const Settings& settings, Store* out, Diagnostics* diags,
                            KeepLastGood* keep, SnapshotUse* use) {
   const std::string path = StoreSnapshotPath(settings.state);
@@ -118,15 +173,18 @@ bool LoadStoreWithSnapshot(const Settings& settings, Store* out, Diagnostics* di
     use->problem += "; ignored, and rebuilt after this load";
     snapshot = StoreSnapshot();
   }
-  struct stat st;
-  bool owner =
-      ::stat(settings.state.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid();
+  bool owner = OwnsStateFolder(settings);
   StoreCache cache;
   cache.snapshot = snapshot.owner ? &snapshot : nullptr;
   cache.want_records = owner;
   if (!LoadStore(settings.store, settings, out, diags, keep, &cache)) return false;
   use->reused = cache.reused;
   use->parsed = cache.parsed;
+  // Records the daemon appended, each replacing an earlier one: once they
+  // leave the file more than half stale, it is written anew.
+  size_t live = kRecordHeaderSize;
+  for (const auto& [name, entry] : snapshot.files) live += entry.size;
+  if (snapshot.bytes.size() > 2 * live) cache.changed = true;
   if (!cache.damaged.empty()) {
     use->problem =
         path + ": the entry of " + cache.damaged.front() +

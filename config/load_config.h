@@ -3,6 +3,7 @@
 #ifndef PLAZO_CONFIG_LOAD_CONFIG_H_
 #define PLAZO_CONFIG_LOAD_CONFIG_H_
 
+#include <map>
 #include <string>
 
 #include "config/diagnostics.h"
@@ -44,6 +45,16 @@ struct SnapshotUse {
 // said in use->problem; it never fails the load.
 [[nodiscard]] bool LoadStoreWithSnapshot(const Settings& settings, Store* out, Diagnostics* diags,
                                          KeepLastGood* keep, SnapshotUse* use);
+
+// After a reload of some store files (UpdateStore with want_records):
+// appends their records to the store snapshot in settings' state folder,
+// when this process owns the folder and the snapshot is one of these
+// settings, and reads it again into *out, so that the reloaded programs
+// can be read back from it, their texts borrowed rather than held. False,
+// with *error, when there is no such snapshot or it cannot be written.
+[[nodiscard]] bool AppendToStoreSnapshot(const Settings& settings,
+                                         const std::map<std::string, std::string>& records,
+                                         StoreSnapshot* out, std::string* error);
 
 // Loads and validates the settings source names (the embedded defaults
 // when it names none), with its store and state overrides applied, into

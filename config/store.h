@@ -82,6 +82,9 @@ struct StoreUpdate {
   std::vector<int> old_to_new;
   // Indices in the new store of the programs that were read anew.
   std::vector<uint32_t> fresh;
+  // With want_records: the store snapshot record (store_snapshot.h) of each
+  // file read anew and in force, by its path as LoadStore names it.
+  std::map<std::string, std::string> records;
 };
 
 // Re-reads the store files named in changed (paths in the store folder; a
@@ -95,7 +98,7 @@ struct StoreUpdate {
 // *old is left with moved-from programs and must be discarded.
 [[nodiscard]] bool UpdateStore(Store* old, const std::vector<std::string>& changed,
                                const Settings& settings, StoreUpdate* out, Diagnostics* diags,
-                               KeepLastGood* keep = nullptr);
+                               KeepLastGood* keep = nullptr, bool want_records = false);
 
 // The canonical commitment id: "c4" for part 1, "c4-p2" otherwise.
 std::string CommitmentId(int number, int part);

@@ -419,7 +419,10 @@ bool DecodeStoreSnapshot(StoreSnapshot* s, std::string* error) {
     e.offset = at;
     e.size = *framed;
     e.encoded_at = 4 + r.at();
-    return s->files.emplace(std::move(path), e).second;
+    // A later record of a path replaces an earlier one: the daemon appends
+    // the record of each file it reloads alone (AppendToStoreSnapshot).
+    s->files.insert_or_assign(std::move(path), e);
+    return true;
   };
   for (size_t at = kRecordHeaderSize, framed = 0; at < total; at += framed) {
     if (!record(at, &framed)) {

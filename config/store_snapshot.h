@@ -12,7 +12,10 @@
 // settings every entry is ignored.
 //
 // The file uses record_file.h's framing ("PLAZOSTO", WordChecksum): one
-// record of the settings key, then one per store file. A snapshot that is
+// record of the settings key, then one per store file; a later record of a
+// file replaces an earlier one (the daemon appends one per file it reloads
+// alone, and the next whole load writes the snapshot anew when that leaves
+// it more than half stale). A snapshot that is
 // truncated or of another version is ignored as a whole, never trusted. A
 // file's record is checked when it is used (DecodeEntry), by the loader's
 // threads; a damaged one is not used, and the file is parsed instead.

@@ -2,8 +2,11 @@
 
 #include <filesystem>
 
+#include <spdlog/spdlog.h>
+
 #include "base/hash.h"
 #include "config/file_text.h"
+#include "config/load_config.h"
 #include "config/store.h"
 
 namespace plazo {
@@ -75,6 +78,28 @@ std::shared_ptr<LoadedConfig> LoadConfiguration(const ConfigSource& source,
   return loaded;
 }
 
+void ReadBackFromSnapshot(const Settings& settings, StoreUpdate* update) {
+  if (update->records.empty()) return;
+  StoreSnapshot snapshot;
+  std::string error;
+  if (!AppendToStoreSnapshot(settings, update->records, &snapshot, &error)) {
+    spdlog::debug("store snapshot: {}; the files reloaded stay in memory", error);
+    return;
+  }
+  std::string buffer;
+  for (uint32_t index : update->fresh) {
+    Program& p = update->store.programs[index];
+    auto entry =
+        snapshot.files.find((fs::path(settings.store) / fs::path(p.pos.file).filename()).string());
+    Program back;
+    std::vector<Diagnostic> warnings;
+    if (entry != snapshot.files.end() &&
+        DecodeEntry(snapshot, entry->second, p.pos.file, &back, &warnings, &buffer)) {
+      p = std::move(back);
+    }
+  }
+}
+
 bool IndexFor(LoadedConfig* loaded, Instant from, Instant until) {
   if (loaded->planner->Covers(from, until)) return false;
   loaded->planner =
@@ -87,10 +112,11 @@ std::shared_ptr<LoadedConfig> ReloadStoreFiles(LoadedConfig* current,
                                                Diagnostics* diags) {
   StoreUpdate update;
   KeepLastGood keep;
-  if (!UpdateStore(&current->config.store, changed, current->config.settings, &update, diags,
-                   &keep)) {
+  if (!UpdateStore(&current->config.store, changed, current->config.settings, &update, diags, &keep,
+                   /*want_records=*/true)) {
     return nullptr;
   }
+  ReadBackFromSnapshot(current->config.settings, &update);
   auto loaded = std::make_shared<LoadedConfig>();
   loaded->config.settings = current->config.settings;
   loaded->config.store = std::move(update.store);

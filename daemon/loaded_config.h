@@ -87,6 +87,15 @@ struct LoadedConfig {
     LoadedConfig* current, const std::vector<std::string>& changed, int64_t now,
     Diagnostics* diags);
 
+// After UpdateStore (with want_records) in the daemon: appends the records
+// of the files read anew to the store snapshot (AppendToStoreSnapshot) and
+// replaces their programs in update with the same programs read back from
+// it, so that their texts are borrowed from the snapshot rather than held
+// in memory, as a whole load's are. Without a usable snapshot (another
+// user's state folder, none yet, made under other settings) it leaves them
+// as parsed.
+void ReadBackFromSnapshot(const Settings& settings, StoreUpdate* update);
+
 // Makes loaded's planner cover [from, until], building it again over
 // [from, until + kIndexAhead - kIndexKeep] when it does not. Returns
 // whether it did.

@@ -15,6 +15,7 @@
 #include "config/settings.h"
 #include "config/store.h"
 #include "config/store_snapshot.h"
+#include "daemon/loaded_config.h"
 #include "tests/test_paths.h"
 #include "tests/test_util.h"
 
@@ -119,6 +120,57 @@ TEST_CASE("an edited file is parsed again and the others are read back", "[snaps
   CHECK(use.parsed == 1);
   CHECK(use.written);
   CHECK(s.Load(&store).reused == 2);
+}
+
+TEST_CASE("a file reloaded alone is appended to the snapshot and read back from it", "[snapshot]") {
+  Sample s;
+  Store store;
+  (void)s.Load(&store);
+  auto reload = [&](const std::string& name, const std::string& text) {
+    WriteAll(s.file(name), text);
+    Sample::Age(s.file(name), std::chrono::minutes(30));
+    StoreUpdate update;
+    Diagnostics diags;
+    KeepLastGood keep;
+    REQUIRE(UpdateStore(&store, {s.file(name)}, s.settings, &update, &diags, &keep,
+                        /*want_records=*/true));
+    CHECK(update.records.size() == 1);
+    ReadBackFromSnapshot(s.settings, &update);
+    store = std::move(update.store);
+  };
+  auto size = [&] { return fs::file_size(s.snapshot()); };
+  auto program = [](const Store& in, const std::string& id) -> const Program& {
+    for (const Program& p : in.programs) {
+      if (p.id == id) return p;
+    }
+    FAIL("no program " + id);
+    throw;
+  };
+  const auto first = size();
+  reload("otro.toml",
+         "[program]\nid = \"otro\"\nname = \"Programa Otro\"\nowners = [\"ana@example.gob.cl\"]\n"
+         "[[commitment]]\nnumber = 1\ndue = 2026-12-31\ntext = \"Otro texto\"\n");
+  CHECK(size() > first);
+  const Commitment& c = program(store, "otro").commitments.at(0);
+  CHECK(c.text == "Otro texto");
+  CHECK(c.text.borrowed());  // read back from the snapshot, not held
+  // The next load reads both files back, the appended record replacing the first.
+  Store next;
+  SnapshotUse use = s.Load(&next);
+  CHECK(use.reused == 2);
+  CHECK_FALSE(use.written);
+  CHECK(program(next, "otro").commitments.at(0).text == "Otro texto");
+  // Reloads of the large file leave the snapshot mostly stale: the next
+  // whole load writes it anew, each file once.
+  std::string sample_name = fs::path(store.programs.back().pos.file).filename().string();
+  REQUIRE(sample_name != "otro.toml");
+  std::string sample = ReadAll(s.file(sample_name));
+  for (int i = 0; i < 3; ++i) reload(sample_name, sample + "\n# edit " + std::to_string(i) + "\n");
+  CHECK(size() > 3 * first);
+  use = s.Load(&next);
+  CHECK(use.reused == 2);
+  CHECK(use.written);
+  CHECK(size() < first + first / 2);
 }
 
 TEST_CASE("a file modified within the racy window is parsed again", "[snapshot]") {
