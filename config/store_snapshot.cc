@@ -459,12 +459,12 @@ bool ReadStoreSnapshot(const std::string& path, StoreSnapshot* out, std::string*
   // The daemon replaces the file by rename, never in place, so the mapping
   // and the descriptor keep the bytes they were made from.
   StoreSnapshot s;
-  s.owner = std::shared_ptr<const void>(map, [size, fd](const void* p) {
+  s.owner = std::shared_ptr<const void>(map, [size](const void* p) {
     if (p != nullptr) ::munmap(const_cast<void*>(p), size);
-    ::close(fd);
   });
   s.bytes = std::string_view(static_cast<const char*>(map), map != nullptr ? size : 0);
   s.fd = fd;
+  s.fd_closer = std::shared_ptr<const void>(nullptr, [fd](const void*) { ::close(fd); });
   if (!DecodeStoreSnapshot(&s, error)) {
     *error = path + ": " + *error;
     return false;

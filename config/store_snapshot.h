@@ -92,7 +92,10 @@ struct StoreSnapshot {
   // The file, when bytes is its mapping: records are read from it with
   // pread(2) rather than through the mapping, so that reading one does not
   // make its pages (mostly texts) resident in this process. -1 otherwise.
+  // Open only as long as this object (or a copy): the programs read back
+  // keep the mapping, not a descriptor.
   int fd = -1;
+  std::shared_ptr<const void> fd_closer;
 
   // The bytes [offset, offset + size) of the snapshot: a part of bytes, or,
   // with a file, read into *buffer. False when they are not all there.

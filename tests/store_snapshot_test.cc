@@ -88,8 +88,14 @@ TEST_CASE("a second load reads every file back from the snapshot, exactly as par
   CHECK(first.parsed == 2);
   CHECK(first.written);
   CHECK(first.problem.empty());
+  auto open_files = [] {
+    return std::distance(fs::directory_iterator("/proc/self/fd"), fs::directory_iterator());
+  };
+  const auto before = open_files();
   SnapshotUse second = s.Load(&warm);
   CHECK(second.reused == 2);
+  // The programs keep the snapshot mapped, but not open.
+  CHECK(open_files() == before);
   CHECK(second.parsed == 0);
   CHECK_FALSE(second.written);  // nothing changed: nothing to write
   Diagnostics diags;
