@@ -23,8 +23,8 @@ inline constexpr uint64_t kFnv1aBasis = 14695981039346656037ULL;
 }
 
 // A checksum of data for detecting damage in large files, eight bytes at a
-// time in four independent lanes: about ten times faster than Fnv1a (a
-// 72 MB store snapshot checks in about 10 ms instead of 100). Words are
+// time in four independent lanes: about nine times faster than Fnv1a (72
+// MB in 8 ms instead of 72 here, -O2). Words are
 // read in the machine's byte order, so the value is that of a
 // little-endian machine on every one plazo runs on. Not for security, and
 // not a drop-in for Fnv1a: the values differ.
