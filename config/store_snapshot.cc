@@ -384,11 +384,13 @@ bool DecodeStoreSnapshot(StoreSnapshot* s, std::string* error) {
   auto record = [&](size_t at, size_t* framed) {
     std::string_view bytes;
     uint32_t size = 0;
+    // In size_t: a size near 4 GiB must not wrap to a frame of 0 bytes,
+    // which would read the same record forever.
     if (total - at < 12 || !s->ReadAt(at, 4, &buffer, &bytes) || !ByteReader(bytes).U32(&size) ||
-        size + 12 > total - at) {
+        size_t{size} + 12 > total - at) {
       return false;
     }
-    *framed = size + 12;
+    *framed = size_t{size} + 12;
     uint8_t kind = 0;
     if (!s->ReadAt(at + 4, std::min<size_t>(size, kMaxEntryHeader), &buffer, &bytes) ||
         !ByteReader(bytes).U8(&kind)) {

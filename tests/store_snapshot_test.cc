@@ -223,10 +223,15 @@ TEST_CASE("a damaged, truncated or future-version snapshot is ignored and rebuil
   framing[kRecordHeaderSize] = static_cast<char>(framing[kRecordHeaderSize] ^ 0x40);
   std::string future = good;
   future[8] = 3;  // the version, little-endian after the 8-byte magic
+  // The first file record's size (after the header and the 21-byte
+  // settings record) set to 2^32 - 12, which wraps to 0 in 32 bits.
+  std::string wrapping = good;
+  wrapping.replace(kRecordHeaderSize + 21, 4, std::string("\xf4\xff\xff\xff", 4));
   for (const Case& c : {Case{"damaged framing", framing, "a damaged record at byte "},
                         Case{"truncated", good.substr(0, good.size() - 7), "a damaged record"},
                         Case{"cut after its header", good.substr(0, 12), "truncated"},
                         Case{"future", future, "version 3, this plazod reads 2"},
+                        Case{"a record size that wraps", wrapping, "a damaged record at byte 33"},
                         Case{"not a snapshot", "PLAZOCFG" + good.substr(8), "not a plazo store"}}) {
     INFO(c.what);
     WriteAll(s.snapshot(), c.bytes);
