@@ -11,6 +11,17 @@ namespace {
 
 std::string Reason(int e) { return std::strerror(e); }
 
+mode_t ModeFor(const std::string& path, const AtomicWriteOptions& options) {
+  if (options.mode) return *options.mode;
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) return st.st_mode & 07777;
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  return 0666 & ~mask;
+}
+
+}  // namespace
+
 bool WriteAll(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
@@ -22,17 +33,6 @@ bool WriteAll(int fd, std::string_view data) {
   }
   return true;
 }
-
-mode_t ModeFor(const std::string& path, const AtomicWriteOptions& options) {
-  if (options.mode) return *options.mode;
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0) return st.st_mode & 07777;
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  return 0666 & ~mask;
-}
-
-}  // namespace
 
 bool SyncFolder(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -35,6 +35,10 @@ struct AtomicWriteOptions {
   bool require_dir_sync = false;
 };
 
+// Writes all of data to fd, again after a short write or EINTR. False on
+// any other error, with errno set.
+[[nodiscard]] bool WriteAll(int fd, std::string_view data);
+
 // Writes data to a fresh temporary file in options.temp_dir (hidden:
 // ".<name>.XXXXXX", so that folder watchers skip it), fsyncs it, renames it
 // to path, replacing any file there, and fsyncs path's folder. Returns false

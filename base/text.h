@@ -2,6 +2,9 @@
 #ifndef PLAZO_BASE_TEXT_H_
 #define PLAZO_BASE_TEXT_H_
 
+#include <charconv>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +28,17 @@ inline constexpr std::string_view kBlanks = " \t";
 [[nodiscard]] inline std::string CountNoun(long long n, std::string_view one,
                                            std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+// text as a whole number: decimal digits only (no sign, no blanks), at most
+// max. nullopt for anything else, a number past max included.
+[[nodiscard]] inline std::optional<uint64_t> WholeNumber(std::string_view text, uint64_t max) {
+  uint64_t n = 0;
+  const char* end = text.data() + text.size();
+  if (text.empty() || text[0] < '0' || text[0] > '9') return std::nullopt;
+  auto [at, error] = std::from_chars(text.data(), end, n);
+  if (error != std::errc() || at != end || n > max) return std::nullopt;
+  return n;
 }
 
 }  // namespace plazo

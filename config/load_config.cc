@@ -141,14 +141,7 @@ bool AppendToStoreSnapshot(const Settings& settings,
   // damaged last record, and the next load ignores the snapshot and
   // writes it anew.
   bool written = true;
-  for (const auto& [name, record] : records) {
-    for (size_t done = 0; written && done < record.size();) {
-      ssize_t n = ::write(fd, record.data() + done, record.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      written = n > 0;
-      if (written) done += static_cast<size_t>(n);
-    }
-  }
+  for (const auto& [name, record] : records) written = written && WriteAll(fd, record);
   int saved = errno;
   ::close(fd);
   if (!written) {

@@ -398,7 +398,7 @@ bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Sett
   std::vector<Program> parsed;
   std::map<std::string, uint64_t> hashes;  // of the texts parsed, with keep
   std::set<std::string> invalid;             // with keep: keep their program in force
-  std::map<std::string, std::string> records;  // with want_records, by path
+  std::map<std::string, std::string> records;  // with want_records, by SnapshotKey
   for (const std::string& path : touched) {
     std::error_code ec;
     if (!fs::exists(path, ec)) continue;  // removed
@@ -415,9 +415,8 @@ bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Sett
       uint64_t hash = keep || identified ? Fnv1a(text.text) : 0;
       if (keep) hashes[path] = hash;
       if (identified) {
-        // Named as LoadStore names the file, which is what the snapshot is keyed by.
-        std::string name = (fs::path(settings.store) / fs::path(path).filename()).string();
-        records[path] = EncodeSnapshotFile(name, identity, checked_ns, hash, p, file.warnings());
+        std::string key = SnapshotKey(settings.store, path);
+        records[key] = EncodeSnapshotFile(key, identity, checked_ns, hash, p, file.warnings());
       }
       parsed.push_back(std::move(p));
       continue;
@@ -448,7 +447,7 @@ bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Sett
     std::string file = normal(p.pos.file);
     invalid.insert(file);
     hashes.erase(p.pos.file);
-    records.erase(p.pos.file);
+    records.erase(SnapshotKey(settings.store, p.pos.file));
     for (const Program& o : old->programs) {
       if (normal(o.pos.file) == file && !ids.emplace(o.id, o.pos.file).second) {
         local.Add(o.pos, "duplicate program id '" + o.id + "'");  // cannot fall back
@@ -483,10 +482,7 @@ bool UpdateStore(Store* old, const std::vector<std::string>& changed, const Sett
   for (Program& p : fresh) all.emplace_back(std::move(p), -1);
   std::stable_sort(all.begin(), all.end(),
                    [](const auto& a, const auto& b) { return a.first.id < b.first.id; });
-  for (auto& [path, record] : records) {
-    update.records[(fs::path(settings.store) / fs::path(path).filename()).string()] =
-        std::move(record);
-  }
+  update.records = std::move(records);
   update.old_to_new.assign(old->programs.size(), -1);
   update.store.programs.reserve(all.size());
   for (auto& [p, old_index] : all) {

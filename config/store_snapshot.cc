@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 
 #include <algorithm>
 
@@ -233,6 +234,10 @@ std::string StoreSnapshotPath(const std::string& state_dir) {
   return state_dir + "/store.snapshot";
 }
 
+std::string SnapshotKey(const std::string& store_dir, const std::string& path) {
+  return (std::filesystem::path(store_dir) / std::filesystem::path(path).filename()).string();
+}
+
 bool IdentityOf(const std::string& path, FileIdentity* out) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return false;
@@ -275,7 +280,7 @@ std::string EncodeSnapshotFile(const std::string& path, const FileIdentity& iden
   PutI64(e.out, identity.mtime_ns);
   PutI64(e.out, checked_ns);
   PutU64(e.out, text_hash);
-  // What follows is SnapshotEntry::encoded.
+  // What follows starts at SnapshotEntry::encoded_at.
   PutU32(e.out, static_cast<uint32_t>(warnings.size()));
   for (const Diagnostic& d : warnings) {
     e.Pos(d.pos);

@@ -56,6 +56,10 @@ struct FileIdentity {
   friend bool operator==(const FileIdentity&, const FileIdentity&) = default;
 };
 
+// The name a store file's entry has in the snapshot: the file in store_dir
+// as LoadStore lists it, whatever path an edit was reported under.
+std::string SnapshotKey(const std::string& store_dir, const std::string& path);
+
 // The identity of the file at path now; false when it cannot be stat'ed.
 [[nodiscard]] bool IdentityOf(const std::string& path, FileIdentity* out);
 

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/text.h"
 #include "daemon/ack_pages.h"
 #include "daemon/json_output.h"
 #include "daemon/metrics.h"
@@ -27,18 +28,6 @@ namespace {
 constexpr size_t kStatusPage = 1000;
 constexpr size_t kStatusPageMax = 10000;
 
-// A whole number of digits only, at most max; nullopt otherwise.
-std::optional<uint64_t> Number(std::string_view text, uint64_t max) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  uint64_t n = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (n > max) return std::nullopt;
-  return n;
-}
-
 // GET /api/v1/status[?limit=N][&cursor=C]: one page of the status. The
 // cursor of the next page, "<unix seconds>-<offset>", keeps the instant of
 // the first page, so that the pages of one walk classify every part at the
@@ -47,7 +36,7 @@ HttpResponse StatusApi(const HttpRequest& r, const DaemonState& state) {
   const Config& config = state.loaded->config;
   size_t limit = kStatusPage;
   if (auto it = r.query.find("limit"); it != r.query.end()) {
-    auto n = Number(it->second, kStatusPageMax);
+    auto n = WholeNumber(it->second, kStatusPageMax);
     if (!n || *n == 0) {
       return {400,
               "text/plain; charset=utf-8",
@@ -61,9 +50,9 @@ HttpResponse StatusApi(const HttpRequest& r, const DaemonState& state) {
   if (auto it = r.query.find("cursor"); it != r.query.end()) {
     std::string_view cursor = it->second;
     size_t dash = cursor.find('-');
-    auto seconds = Number(cursor.substr(0, dash), INT64_MAX);
-    auto from =
-        dash == std::string_view::npos ? std::nullopt : Number(cursor.substr(dash + 1), SIZE_MAX);
+    auto seconds = WholeNumber(cursor.substr(0, dash), INT64_MAX);
+    auto from = dash == std::string_view::npos ? std::nullopt
+                                               : WholeNumber(cursor.substr(dash + 1), SIZE_MAX);
     if (!seconds || !from) {
       return {400,
               "text/plain; charset=utf-8",

@@ -89,8 +89,7 @@ void ReadBackFromSnapshot(const Settings& settings, StoreUpdate* update) {
   std::string buffer;
   for (uint32_t index : update->fresh) {
     Program& p = update->store.programs[index];
-    auto entry =
-        snapshot.files.find((fs::path(settings.store) / fs::path(p.pos.file).filename()).string());
+    auto entry = snapshot.files.find(SnapshotKey(settings.store, p.pos.file));
     Program back;
     std::vector<Diagnostic> warnings;
     if (entry != snapshot.files.end() &&

@@ -439,12 +439,13 @@ int RunService(const ServiceOptions& options) {
   // Nor may a file-size limit (ulimit -f, LimitFSIZE=): the write fails
   // with EFBIG instead, and the ledger or outbox reports it in the log.
   std::signal(SIGXFSZ, SIG_IGN);
-  // Blocks of 4 MiB and more (the planner's index, a large store's program
-  // list) always come from mmap and go back to the system when freed.
-  // glibc's default raises that threshold to the size of the first such
-  // block freed, and then serves them from the heap: on a 100,000-part
-  // store that made a one-file reload take 39 ms instead of 15 and a
-  // SIGHUP 1.9 s instead of 1.1 (bench/daemon_memory.sh).
+  // Blocks of 4 MiB and more (a large store's program list, the planner's
+  // index after a long downtime) always come from mmap and go back to the
+  // system when freed. glibc's default raises that threshold to the size of
+  // the first such block freed, and then serves them from the heap: on a
+  // 100,000-part store, when the daemon still indexed every stage, that
+  // made a one-file reload take 39 ms instead of 15 and a SIGHUP 1.9 s
+  // instead of 1.1 (bench/daemon_memory.sh).
   ::mallopt(M_MMAP_THRESHOLD, 4 << 20);
   Service service(options);
   return service.Run();

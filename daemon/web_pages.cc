@@ -4,6 +4,7 @@
 #include <map>
 #include <unordered_set>
 
+#include "base/text.h"
 #include "base/url_form.h"
 #include "base/utf8.h"
 #include "config/time_text.h"
@@ -267,12 +268,8 @@ constexpr size_t kMaxPerPage = 1000;
 // A query value of digits from 1 to max, or fallback.
 size_t PositiveQuery(const HttpRequest& r, const char* name, size_t fallback, size_t max) {
   auto it = r.query.find(name);
-  if (it == r.query.end() || it->second.empty() || it->second.size() > 9 ||
-      it->second.find_first_not_of("0123456789") != std::string::npos) {
-    return fallback;
-  }
-  size_t n = std::stoul(it->second);
-  return n >= 1 && n <= max ? n : fallback;
+  std::optional<uint64_t> n = it == r.query.end() ? std::nullopt : WholeNumber(it->second, max);
+  return n && *n >= 1 ? static_cast<size_t>(*n) : fallback;
 }
 
 std::vector<Row> Rows(const StatusReport& report, const std::vector<Acknowledgement>& acks) {
